@@ -1,0 +1,101 @@
+"""PDF documents of a case: read models in, PDF bytes out (ReportLab platypus).
+
+`DOCUMENT_KINDS` lists every document so the CLI and UI can offer and call them uniformly:
+`DOCUMENT_KINDS["packet"].render(data, settings) -> bytes`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from caseapp.docs.checklists import (
+    render_discharge_checklist,
+    render_pretravel_checklist,
+    render_records_checklist,
+    render_visa_checklist,
+)
+from caseapp.docs.costs import render_cost_estimate
+from caseapp.docs.data import (
+    CostEstimateData,
+    DischargeChecklistData,
+    DocumentSettings,
+    HandoffLetterData,
+    Letterhead,
+    PacketData,
+    PreTravelChecklistData,
+    RecordsChecklistData,
+    ReferralLetterData,
+    VisaChecklistData,
+    VisaLetterData,
+)
+from caseapp.docs.errors import MissingFact
+from caseapp.docs.letters import render_handoff_letter, render_referral_letter, render_visa_letter
+from caseapp.docs.packet import render_packet
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """One kind of document: its title, its renderer and the read model it takes."""
+
+    name: str
+    title: str
+    render: Callable[[Any, DocumentSettings], bytes]
+    input_type: type
+
+    def filename(self, case_ref: str) -> str:
+        return f"{case_ref}-{self.name}.pdf"
+
+
+_KINDS = (
+    DocumentKind(
+        "records-checklist", "Records checklist", render_records_checklist, RecordsChecklistData
+    ),
+    DocumentKind(
+        "visa-checklist", "Visa document checklist", render_visa_checklist, VisaChecklistData
+    ),
+    DocumentKind(
+        "pretravel-checklist",
+        "Pre-travel checklist",
+        render_pretravel_checklist,
+        PreTravelChecklistData,
+    ),
+    DocumentKind(
+        "discharge-checklist",
+        "Discharge and home checklist",
+        render_discharge_checklist,
+        DischargeChecklistData,
+    ),
+    DocumentKind(
+        "visa-letter", "Visa invitation request letter", render_visa_letter, VisaLetterData
+    ),
+    DocumentKind(
+        "referral-letter", "Referral cover letter", render_referral_letter, ReferralLetterData
+    ),
+    DocumentKind(
+        "handoff-letter", "Local-physician handoff letter", render_handoff_letter, HandoffLetterData
+    ),
+    DocumentKind("cost-estimate", "Cost estimate", render_cost_estimate, CostEstimateData),
+    DocumentKind("packet", "Travel packet", render_packet, PacketData),
+)
+
+DOCUMENT_KINDS: dict[str, DocumentKind] = {kind.name: kind for kind in _KINDS}
+
+
+def render(kind: str, data: object, settings: DocumentSettings) -> bytes:
+    """Render a document by kind name, checking that the read model is the right type."""
+    entry = DOCUMENT_KINDS[kind]
+    if not isinstance(data, entry.input_type):
+        raise TypeError(f"{kind} takes {entry.input_type.__name__}, not {type(data).__name__}")
+    return entry.render(data, settings)
+
+
+__all__ = [
+    "DOCUMENT_KINDS",
+    "DocumentKind",
+    "DocumentSettings",
+    "Letterhead",
+    "MissingFact",
+    "render",
+]

@@ -1,0 +1,384 @@
+"""The command line: the same services as the window, for scripts and quick looks."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, TextIO
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from caseapp import __version__
+from caseapp.db import Database, DatabaseUrlError, open_database
+from caseapp.security import SYSTEM, Actor
+from caseapp.services import cases as case_service
+from caseapp.services import demo as demo_service
+from caseapp.services import staff as staff_service
+from caseapp.services.context import ServiceContext
+from caseapp.services.errors import Blocked, DomainError
+from caseapp.services.interpreters import china_time
+
+EXIT_OK, EXIT_USAGE, EXIT_BLOCKED = 0, 2, 3
+
+
+def to_jsonable(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def print_json(value: Any, out: TextIO) -> None:
+    json.dump(to_jsonable(value), out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="caseapp",
+        description="CaseApp: AML CAR-T case management for medical-tourism facilitators.",
+    )
+    parser.add_argument("--version", action="version", version=f"CaseApp {__version__}")
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="SQLAlchemy database URL "
+        "(default: $CASEAPP_DB, else SQLite in the user's data folder)",
+    )
+    parser.add_argument(
+        "--user",
+        metavar="LOGIN",
+        help="act as this staff login (default: $CASEAPP_USER, else the office manager)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("demo", help="fill an empty database with realistic demo data")
+    p.add_argument("--cases", type=int, default=60, help="number of cases (default 60)")
+    p.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same data)")
+
+    p = sub.add_parser("cases", help="the pipeline list")
+    p.add_argument("--stage", help="only cases in this stage")
+    p.add_argument("--owner", metavar="LOGIN", help="only cases owned by this login")
+    p.add_argument("--search", metavar="TEXT", help="name, ref, passport or nationality contains")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("show", help="everything about one case")
+    p.add_argument("ref")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("advance", help="move a case to its next stage if its gate holds")
+    p.add_argument("ref")
+    for name, verb in (("decline", "declined"), ("withdraw", "withdrawn")):
+        p = sub.add_parser(name, help=f"mark a case {verb}, with a reason")
+        p.add_argument("ref")
+        p.add_argument("--reason", required=True)
+
+    sub.add_parser("staff", help="list staff accounts and roles")
+    sub.add_parser("gui", help="open the window (the default without a command)")
+    return parser
+
+
+class Cli:
+    """One invocation: parsed options, the opened database and the acting user."""
+
+    def __init__(self, args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+        self.args, self.out, self.err = args, out, err
+        self._db: Database | None = None
+
+    @property
+    def db(self) -> Database:
+        if self._db is None:
+            self._db = open_database(self.args.db)
+        return self._db
+
+    def context(self, actor: Actor | None = None) -> ServiceContext:
+        ctx = ServiceContext(self.db.session_factory, SYSTEM)
+        if actor is not None:
+            return ctx.as_actor(actor)
+        login = self.args.user or os.environ.get("CASEAPP_USER")
+        if login:
+            return ctx.as_actor(staff_service.actor_for(ctx, login))
+        default = staff_service.default_actor(ctx)
+        if default is None:
+            raise DomainError(
+                "The database has no staff yet: run 'caseapp demo' to load demo "
+                "data, or open the window to create the first account."
+            )
+        return ctx.as_actor(default)
+
+    # ---- commands -------------------------------------------------------------------
+
+    def demo(self) -> int:
+        ctx = self.context(SYSTEM)
+        summary = demo_service.build_demo(
+            ctx, self.args.cases, self.args.seed, progress=self._progress
+        )
+        self.err.write("\n" if self.args.cases >= 500 else "")
+        stages = ", ".join(f"{k} {v}" for k, v in sorted(summary.by_stage.items()))
+        print(
+            f"Demo data: {summary.cases} cases ({stages}); {summary.staff} staff, "
+            f"{summary.programs} programs, {summary.interpreters} interpreters.",
+            file=self.out,
+        )
+        print(f"Demo logins (password '{demo_service.DEMO_PASSWORD}'): see README.", file=self.out)
+        return EXIT_OK
+
+    def _progress(self, done: int, total: int) -> bool:
+        if total >= 500 and self.err.isatty():
+            self.err.write(f"\r{done}/{total} cases")
+            self.err.flush()
+        return True
+
+    def cases(self) -> int:
+        rows = case_service.list_cases(
+            self.context(), stage=self.args.stage, owner=self.args.owner, search=self.args.search
+        )
+        if self.args.json:
+            print_json(
+                [
+                    {
+                        "ref": r.ref,
+                        "patient": r.patient,
+                        "nationality": r.nationality,
+                        "program": r.program,
+                        "stage": r.stage,
+                        "owner": r.owner,
+                        "days_in_stage": r.days_in_stage,
+                        "blockers": r.blockers,
+                        "warnings": r.warnings,
+                        "next_deadline": r.next_deadline.isoformat() if r.next_deadline else None,
+                        "next_deadline_what": r.next_deadline_what,
+                        "overdue": r.overdue,
+                    }
+                    for r in rows
+                ],
+                self.out,
+            )
+            return EXIT_OK
+        print_table(
+            self.out,
+            [
+                "Ref",
+                "Patient",
+                "Nationality",
+                "Program",
+                "Stage",
+                "Owner",
+                "Days",
+                "Blockers",
+                "Next deadline",
+            ],
+            [
+                [
+                    r.ref,
+                    r.patient,
+                    r.nationality,
+                    r.program,
+                    r.stage,
+                    r.owner,
+                    str(r.days_in_stage),
+                    str(r.blockers) if r.blockers else "",
+                    (
+                        f"{r.next_deadline} {r.next_deadline_what}"
+                        + (" OVERDUE" if r.overdue else "")
+                    )
+                    if r.next_deadline
+                    else "",
+                ]
+                for r in rows
+            ],
+        )
+        print(f"{len(rows)} cases", file=self.out)
+        return EXIT_OK
+
+    def show(self) -> int:
+        detail = case_service.case_detail(self.context(), self.args.ref)
+        if self.args.json:
+            data = to_jsonable(detail)
+            data["blockers"] = [b.message for b in detail.blockers if b.blocks]
+            data["warnings"] = [b.message for b in detail.blockers if not b.blocks]
+            print_json(data, self.out)
+            return EXIT_OK
+        print_case(self.out, detail)
+        return EXIT_OK
+
+    def advance(self) -> int:
+        stage = case_service.advance(self.context(), self.args.ref)
+        print(stage, file=self.out)
+        return EXIT_OK
+
+    def decline(self) -> int:
+        print(case_service.decline(self.context(), self.args.ref, self.args.reason), file=self.out)
+        return EXIT_OK
+
+    def withdraw(self) -> int:
+        print(case_service.withdraw(self.context(), self.args.ref, self.args.reason), file=self.out)
+        return EXIT_OK
+
+    def staff(self) -> int:
+        rows = staff_service.list_staff(self.context())
+        print_table(
+            self.out,
+            ["Login", "Name", "Role", "E-mail", "Active"],
+            [[r.login, r.full_name, r.role, r.email, "yes" if r.active else "no"] for r in rows],
+        )
+        return EXIT_OK
+
+    def gui(self) -> int:
+        if self.db.is_empty():
+            print("Empty database: loading demo data (60 cases)...", file=self.err)
+            demo_service.build_demo(self.context(SYSTEM), 60, 2026)
+        try:
+            from caseapp.ui.app import run_window
+        except ImportError:
+            self.args.stage = self.args.owner = self.args.search = None
+            self.args.json = False
+            return self.cases()
+        return run_window(self.db, self.context())
+
+
+def print_table(out: TextIO, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    widths = [min(40, max([len(h)] + [len(r[i]) for r in rows])) for i, h in enumerate(headers)]
+    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
+    print(line.rstrip(), file=out)
+    print("  ".join("-" * w for w in widths), file=out)
+    for r in rows:
+        cells = [
+            (c if len(c) <= w else c[: w - 1] + "…").ljust(w)
+            for c, w in zip(r, widths, strict=True)
+        ]
+        print("  ".join(cells).rstrip(), file=out)
+
+
+def print_case(out: TextIO, d: case_service.CaseDetail) -> None:
+    p = d.patient
+    w = out.write
+    w(f"{d.ref}  {p.full_name}  ({p.nationality}, {p.sex}, born {p.date_of_birth})\n")
+    w(f"Stage: {d.stage} for {d.days_in_stage} days   Owner: {d.owner.full_name}\n")
+    if d.exit_reason:
+        w(f"Reason: {d.exit_reason}\n")
+    w(
+        f"Program: {d.program.code} {d.program.name}\n         {d.program.hospital_en} "
+        f"({d.program.hospital_zh}), {d.program.city_en}\n"
+    )
+    w(f"Planned stay: {d.planned_arrival or '?'} to {d.planned_departure or '?'}\n")
+    w(
+        f"Passport: {p.passport_number}, expires {p.passport_expiry}   Languages: "
+        f"{', '.join(p.languages)}\n"
+    )
+    for c in p.companions:
+        w(f"Companion: {c.full_name} ({c.relation})\n")
+    blocking = [b for b in d.blockers if b.blocks]
+    warnings = [b for b in d.blockers if not b.blocks]
+    if blocking:
+        w(f"\nBlockers ({len(blocking)}):\n" + "".join(f"  - {b.message}\n" for b in blocking))
+    elif d.stage in case_service.OPEN_STAGES:
+        w("\nNo blockers: the case can advance.\n")
+    for b in warnings:
+        w(f"  ! {b.message}\n")
+    w("\nRecords:\n")
+    for r in d.records:
+        dated = f" dated {r.document_date}" if r.document_date else ""
+        w(f"  [{r.status:>8}] {r.name}{dated}{' - ' + r.waived_reason if r.waived else ''}\n")
+    if d.review:
+        w(
+            f"\nEligibility: {d.review.decision} (signed by {d.review.reviewer}, "
+            f"{d.review.signed_at:%Y-%m-%d})\n"
+        )
+    if d.visa:
+        v = d.visa
+        w(
+            f"Visa: {v.visa_type} {v.status}; entry {v.entry_from or '?'} to {v.entry_until or '?'}, "
+            f"stay {v.allowed_stay_days or '?'} days\n"
+        )
+    for b in d.lodging:
+        w(
+            f"Lodging: {b.property_name} {b.check_in} to {b.check_out} "
+            f"({', '.join(b.occupant_names)})\n"
+        )
+    for a in d.interpreter_bookings:
+        who = a.interpreter_name or "NO INTERPRETER"
+        w(f"Appointment: {china_time(a.starts_at)} (China) {a.title} - {who}\n")
+    for m in d.milestones:
+        if m.planned_on or m.done_on:
+            w(
+                f"Milestone: {m.kind} {m.done_on or m.planned_on} {m.day}"
+                f"{'' if m.done_on else ' (planned)'}\n"
+            )
+    for f in d.followups:
+        w(
+            f"Follow-up day +{f.day_offset}: due {f.due_on}, "
+            f"{'done ' + str(f.done_on) if f.done_on else 'missed' if f.missed else 'open'}"
+            f"{' ' + f.response if f.response else ''}\n"
+        )
+
+
+def main(
+    argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    cli = Cli(args, out, err)
+    command: Callable[[], int] = getattr(cli, (args.command or "gui"))
+    try:
+        return command()
+    except Blocked as exc:
+        print(f"{args.ref} cannot leave the {exc.stage} stage:", file=err)
+        for b in exc.blockers:
+            print(b.message, file=out)
+        return EXIT_BLOCKED
+    except DomainError as exc:
+        print(f"caseapp: {exc.message}", file=err)
+        return exc.exit_code
+    except DatabaseUrlError as exc:
+        print(f"caseapp: {exc}", file=err)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("caseapp: interrupted; nothing was saved.", file=err)
+        return 130
+    except SQLAlchemyError as exc:
+        log = write_crash_log()
+        print(
+            f"caseapp: the database refused the request ({exc.__class__.__name__}); nothing "
+            f"was saved. Details: {log}",
+            file=err,
+        )
+        return 1
+    except Exception as exc:
+        log = write_crash_log()
+        print(
+            f"caseapp: unexpected error ({exc.__class__.__name__}: {exc}); nothing was saved. "
+            f"Details: {log}",
+            file=err,
+        )
+        return 1
+
+
+def write_crash_log() -> str:
+    """Keep the traceback for the developers; the user sees one sentence."""
+    import traceback
+    from pathlib import Path
+
+    from platformdirs import user_log_dir
+
+    folder = Path(user_log_dir("CaseApp", "CaseApp"))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "caseapp-errors.log"
+    with path.open("a", encoding="utf-8") as f:
+        f.write(f"--- {datetime.now().isoformat()}\n{traceback.format_exc()}\n")
+    return str(path)

@@ -1,0 +1,97 @@
+"""Text for ReportLab markup: escaping, the Chinese font switch, and how facts are written."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, timezone
+from decimal import ROUND_HALF_UP, Decimal
+from xml.sax.saxutils import escape
+
+from caseapp.docs.style import CJK
+
+# China has used UTC+8 all year since 1991; a fixed offset needs no tz database (Windows has none).
+CHINA_TZ = timezone(timedelta(hours=8), "CST")
+
+BOX_OPEN = "☐"
+BOX_DONE = "☑"
+DASH = "—"
+
+_CJK_RUN = re.compile(
+    "[\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3200-\u9fff"
+    "\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]+"
+)
+CENT = Decimal("0.01")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def cjk(markup: str) -> str:
+    """Wrap each run of Chinese characters in the CJK font; markup tags are ASCII, so safe."""
+    return _CJK_RUN.sub(lambda m: f'<font name="{CJK}">{m.group(0)}</font>', markup)
+
+
+def has_cjk(text: str) -> bool:
+    return _CJK_RUN.search(text) is not None
+
+
+def markup(text: str | None) -> str:
+    """Plain text -> Paragraph markup: escaped, Chinese runs in the CJK font, newlines kept."""
+    if not text:
+        return ""
+    return cjk(escape(text)).replace("\n", "<br/>")
+
+
+def fmt_date(value: date | None, *, long: bool = False) -> str:
+    """ "5 Mar 2026" (or "5 March 2026" in letters); locale-independent."""
+    if value is None:
+        return DASH
+    month = _MONTHS[value.month - 1]
+    return f"{value.day} {month if long else month[:3]} {value.year}"
+
+
+def fmt_datetime_china(value: datetime) -> str:
+    """An appointment start in China time, e.g. "Tue 10 Mar 2026, 09:30"."""
+    local = value.astimezone(CHINA_TZ)
+    return f"{_WEEKDAYS[local.weekday()]} {fmt_date(local.date())}, {local:%H:%M}"
+
+
+def fmt_time_china(value: datetime) -> str:
+    return f"{value.astimezone(CHINA_TZ):%H:%M}"
+
+
+def fmt_money(amount: Decimal | None, currency: str) -> str:
+    if amount is None:
+        return DASH
+    return f"{currency} {amount.quantize(CENT, rounding=ROUND_HALF_UP):,}"
+
+
+def fmt_day(day: int | None) -> str:
+    """Day relative to infusion: -5, 0, +28."""
+    if day is None:
+        return DASH
+    return f"+{day}" if day > 0 else str(day)
+
+
+def fmt_sex(sex: str) -> str:
+    return {"F": "Female", "M": "Male"}.get(sex, sex)
+
+
+def fmt_pct(value: float | None) -> str:
+    return DASH if value is None else f"{value:g}%"
+
+
+def or_dash(text: str | None) -> str:
+    return text if text else DASH

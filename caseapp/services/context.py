@@ -1,0 +1,226 @@
+"""Service context and unit of work: one transaction per call, with automatic audit entries."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import event, inspect, select, text
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from caseapp.models import Attachment, AuditEntry, CaseDocument
+from caseapp.security import ACTION_WORDS, Actor
+from caseapp.services.errors import PermissionDenied, StaleEdit
+
+Clock = Callable[[], datetime]
+
+# Columns whose values never enter the audit log in clear (only that they changed).
+SENSITIVE_COLUMNS = frozenset(
+    {"passport_number", "date_of_birth", "phone", "email", "address", "password_hash", "notes"}
+)
+SKIPPED_COLUMNS = frozenset({"version", "content"})
+GENESIS_HASH = "0" * 64
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    return value
+
+
+@dataclass
+class ServiceContext:
+    """What every service call needs: a session factory, who acts, and what time it is."""
+
+    session_factory: sessionmaker[Session]
+    actor: Actor
+    clock: Clock = utcnow
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def today(self) -> date:
+        return self.clock().astimezone().date()
+
+    def require(self, action: str) -> None:
+        if not self.actor.can(action):
+            words = ACTION_WORDS.get(action, action)
+            raise PermissionDenied(
+                f"{self.actor.full_name or self.actor.login} ({self.actor.role}) may not {words}."
+            )
+
+    def as_actor(self, actor: Actor) -> ServiceContext:
+        return ServiceContext(self.session_factory, actor, self.clock)
+
+    @contextmanager
+    def unit_of_work(self, case_id: int | None = None) -> Iterator[UnitOfWork]:
+        """Begin, yield, then write the audit entries and commit; roll back on any error."""
+        session = self.session_factory()
+        uow = UnitOfWork(session, self, case_id)
+        event.listen(session, "after_flush", uow.collect_changes)
+        try:
+            yield uow
+            session.flush()
+            uow.write_audit()
+            session.commit()
+        except StaleDataError as exc:
+            session.rollback()
+            raise StaleEdit(
+                "Someone else saved this record while you were editing it. "
+                "Reload to see their changes, then apply yours again."
+            ) from exc
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            event.remove(session, "after_flush", uow.collect_changes)
+            session.close()
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only session for queries that build read models."""
+        with self.session_factory() as session:
+            yield session
+
+
+@dataclass
+class PendingAudit:
+    entity: str
+    entity_id: str
+    action: str
+    changes: dict[str, Any]
+    case_id: int | None
+
+
+@dataclass
+class UnitOfWork:
+    session: Session
+    ctx: ServiceContext
+    case_id: int | None = None
+    pending: list[PendingAudit] = field(default_factory=list)
+
+    @property
+    def now(self) -> datetime:
+        return self.ctx.now()
+
+    def note(self, entity: str, entity_id: object, action: str, **changes: Any) -> None:
+        """An audit entry for an action that is more than a field change (advance, sign...)."""
+        self.pending.append(
+            PendingAudit(
+                entity,
+                str(entity_id),
+                action,
+                {k: jsonable(v) for k, v in changes.items()},
+                self.case_id,
+            )
+        )
+
+    def collect_changes(self, session: Session, _flush_context: Any) -> None:
+        for obj, action in (
+            *((o, "create") for o in session.new),
+            *((o, "update") for o in session.dirty),
+            *((o, "delete") for o in session.deleted),
+        ):
+            if isinstance(obj, AuditEntry):
+                continue
+            changes = _diff(obj, action)
+            if action == "update" and not changes:
+                continue
+            case_id = getattr(obj, "case_id", None) or self.case_id
+            if obj.__class__.__name__ == "Case":
+                case_id = obj.id
+            ident = inspect(obj).identity
+            entity_id = ",".join(str(i) for i in ident) if ident else "?"
+            self.pending.append(
+                PendingAudit(obj.__class__.__name__, entity_id, action, changes, case_id)
+            )
+
+    def write_audit(self) -> None:
+        if not self.pending:
+            return
+        session = self.session
+        if session.get_bind().dialect.name == "postgresql":
+            # Serialise writers on the hash chain so two offices never fork it.
+            session.execute(text("SELECT pg_advisory_xact_lock(4242)"))
+        prev = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
+        prev = prev or GENESIS_HASH
+        now = self.now
+        actor = self.ctx.actor
+        for item in self.pending:
+            entry = AuditEntry(
+                at=now,
+                actor_id=actor.id,
+                actor_login=actor.login,
+                case_id=item.case_id,
+                entity=item.entity,
+                entity_id=item.entity_id,
+                action=item.action,
+                changes=item.changes,
+                prev_hash=prev,
+                hash="",
+            )
+            entry.hash = audit_hash(entry)
+            prev = entry.hash
+            session.add(entry)
+        self.pending.clear()
+        session.flush()
+
+
+def audit_hash(entry: AuditEntry) -> str:
+    """Hash of one entry's content chained to the previous entry's hash."""
+    payload = json.dumps(
+        [
+            entry.prev_hash,
+            entry.at.astimezone(UTC).isoformat(timespec="microseconds"),
+            entry.actor_login,
+            entry.case_id,
+            entry.entity,
+            entry.entity_id,
+            entry.action,
+            entry.changes,
+        ],
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _diff(obj: Any, action: str) -> dict[str, Any]:
+    state = inspect(obj)
+    changes: dict[str, Any] = {}
+    for attr in state.mapper.column_attrs:
+        key = attr.key
+        if key in SKIPPED_COLUMNS:
+            continue
+        hist = state.attrs[key].history
+        if action == "update" and not hist.has_changes():
+            continue
+        old = hist.deleted[0] if hist.deleted else (None if action == "create" else None)
+        new = getattr(obj, key, None) if action != "delete" else None
+        if action == "delete":
+            old = getattr(obj, key, None)
+        if action == "create" and new is None:
+            continue
+        if key in SENSITIVE_COLUMNS:
+            changes[key] = ["•", "•"] if old != new else None
+            continue
+        changes[key] = [jsonable(old), jsonable(new)]
+    if isinstance(obj, Attachment | CaseDocument):
+        changes.pop("content", None)
+    return {k: v for k, v in changes.items() if v is not None}
