@@ -41,8 +41,20 @@ def to_jsonable(value: Any) -> Any:
     return value
 
 
+def _json_default(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, set | frozenset):
+        return sorted(value)
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
 def print_json(value: Any, out: TextIO) -> None:
-    json.dump(to_jsonable(value), out, ensure_ascii=False, indent=2)
+    json.dump(value, out, ensure_ascii=False, indent=1, default=_json_default)
     out.write("\n")
 
 
@@ -301,7 +313,8 @@ def print_case(out: TextIO, d: case_service.CaseDetail) -> None:
     if d.visa:
         v = d.visa
         w(
-            f"Visa: {v.visa_type} {v.status}; entry {v.entry_from or '?'} to {v.entry_until or '?'}, "
+            f"Visa: {v.visa_type} {v.status}; "
+            f"entry {v.entry_from or '?'} to {v.entry_until or '?'}, "
             f"stay {v.allowed_stay_days or '?'} days\n"
         )
     for b in d.lodging:

@@ -9,10 +9,15 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
-from caseapp.docs.style import ACCENT, ACCENT_LIGHT, INK, RULE, ZEBRA, stylesheet
+from caseapp.docs.style import ACCENT, ACCENT_LIGHT, BODY, INK, RULE, ZEBRA, stylesheet
 from caseapp.docs.text import BOX_DONE, BOX_OPEN, markup
 
 Cell: TypeAlias = "str | Flowable"
+
+
+def table_style(commands: Sequence[tuple[object, ...]]) -> TableStyle:
+    """A TableStyle whose plain-string cells use the embedded body font, not Helvetica."""
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), BODY), *commands])
 
 
 def para(text: str | None, style: str = "body") -> Paragraph:
@@ -88,7 +93,7 @@ def data_table(
             ("BACKGROUND", (0, first_footer + 1), (-1, -1), ACCENT_LIGHT),
             ("LINEABOVE", (0, first_footer + 1), (-1, first_footer + 1), 0.9, ACCENT),
         ]
-    table.setStyle(TableStyle(commands))
+    table.setStyle(table_style(commands))
     table.spaceBefore, table.spaceAfter = 2, 8
     return table
 
@@ -120,7 +125,7 @@ def facts_table(
         ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
     ]
     commands += [("BACKGROUND", (0, r), (-1, r), ZEBRA) for r in range(0, len(rows), 2)]
-    table.setStyle(TableStyle(commands))
+    table.setStyle(table_style(commands))
     table.spaceBefore, table.spaceAfter = 2, 8
     return table
 
@@ -149,7 +154,7 @@ def signature_block(width: float, labels: Sequence[str]) -> Table:
         ("LINEABOVE", (c, 0), (c, 0), 0.7, INK) for c in range(0, len(cells), 2)
     ]
     commands += [("LEFTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 2)]
-    table.setStyle(TableStyle(commands))
+    table.setStyle(table_style(commands))
     table.spaceBefore = 12 * mm
     return table
 
@@ -158,7 +163,7 @@ def boxed(flowables: list[Flowable], *, width: float, border: colors.Color = ACC
     """A framed card around some flowables (the taxi card)."""
     table = Table([[flowables]], colWidths=[width])
     table.setStyle(
-        TableStyle(
+        table_style(
             [
                 ("BOX", (0, 0), (-1, -1), 1.4, border),
                 ("LEFTPADDING", (0, 0), (-1, -1), 10),

@@ -12,7 +12,6 @@ from reportlab.platypus import (
     PageBreak,
     Spacer,
     Table,
-    TableStyle,
 )
 
 from caseapp.docs import blocks
@@ -23,7 +22,7 @@ from caseapp.docs.data import (
     PacketData,
     PreTravelChecklistData,
 )
-from caseapp.docs.flowables import boxed, data_table, facts_table, heading, para, rich
+from caseapp.docs.flowables import boxed, data_table, facts_table, heading, para, rich, table_style
 from caseapp.docs.style import ACCENT_LIGHT, BAD, PdfDocument
 from caseapp.docs.text import (
     CHINA_TZ,
@@ -82,7 +81,7 @@ def _emergency_strip(width: float) -> Table:
     ]
     table = Table([numbers, labels], colWidths=[width / 3] * 3)
     table.setStyle(
-        TableStyle(
+        table_style(
             [
                 ("BACKGROUND", (0, 0), (-1, -1), ACCENT_LIGHT),
                 ("BOX", (0, 0), (-1, -1), 0.8, BAD),

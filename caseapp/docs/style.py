@@ -78,6 +78,7 @@ def stylesheet() -> StyleSheet1:
     base = ParagraphStyle(
         "body",
         fontName=BODY,
+        bulletFontName=BODY,
         fontSize=9.5,
         leading=13.5,
         textColor=INK,
@@ -233,7 +234,6 @@ class PdfDocument:
             subject=subject,
             creator="CaseApp",
             initialFontName=BODY,
-            invariant=True,
         )
         page_h = self.pagesize[1]
         first_top = MARGIN_TOP_FIRST if letterhead else MARGIN_TOP_LATER

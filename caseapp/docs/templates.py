@@ -53,7 +53,8 @@ def environment() -> Environment:
 
 def render_text(template_name: str, data: object) -> str:
     """Render a template with the read model's fields as its variables (and nothing else)."""
-    assert dataclasses.is_dataclass(data) and not isinstance(data, type)
+    if not dataclasses.is_dataclass(data) or isinstance(data, type):
+        raise TypeError(f"A letter template takes a read model, not {type(data).__name__}")
     fields: dict[str, Any] = {f.name: getattr(data, f.name) for f in dataclasses.fields(data)}
     return environment().get_template(template_name).render(**fields)
 

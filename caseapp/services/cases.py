@@ -399,7 +399,7 @@ def case_detail(ctx: ServiceContext, ref: str) -> CaseDetail:
     now = ctx.now()
     with ctx.read() as s:
         case = get_case(s, ref)
-        logins = dict(s.execute(select(StaffUser.id, StaffUser.full_name)).tuples().all())
+        logins = {r[0]: r[1] for r in s.execute(select(StaffUser.id, StaffUser.full_name))}
         history = tuple(
             StageStay(
                 h.stage,
@@ -512,7 +512,7 @@ def _move(uow: Any, case: Case, to: str, note: str = "") -> None:
 
 
 def advance(ctx: ServiceContext, ref: str) -> str:
-    """Move the case to the next stage if its gate holds; otherwise raise Blocked with every blocker."""
+    """Move the case on if its gate holds; otherwise raise Blocked with every blocker."""
     ctx.require("case.advance")
     with ctx.unit_of_work() as uow:
         s = uow.session

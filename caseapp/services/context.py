@@ -211,7 +211,7 @@ def _diff(obj: Any, action: str) -> dict[str, Any]:
         hist = state.attrs[key].history
         if action == "update" and not hist.has_changes():
             continue
-        old = hist.deleted[0] if hist.deleted else (None if action == "create" else None)
+        old = hist.deleted[0] if hist.deleted else None
         new = getattr(obj, key, None) if action != "delete" else None
         if action == "delete":
             old = getattr(obj, key, None)

@@ -44,7 +44,7 @@ def deadlines(session: Session, case_ids: Sequence[int], today: date) -> dict[in
 
 
 def _collect(session: Session, ids: list[int], today: date, out: dict[int, list[Deadline]]) -> None:
-    for cid, arrival, stage in session.execute(
+    for cid, arrival, _stage in session.execute(
         select(Case.id, Case.planned_arrival, Case.stage).where(
             Case.id.in_(ids), Case.stage.in_(BEFORE_TRAVEL), Case.planned_arrival.is_not(None)
         )

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from caseapp import models as m
@@ -29,6 +29,7 @@ from caseapp.services.interpreters import CHINA_TZ
 from caseapp.services.reference import import_reference, load_toml
 
 DEMO_PASSWORD = "caseapp-demo-2026"
+STREETS = ("Central", "Park", "Lake", "Station", "Garden", "River")
 STAGE_WEIGHTS = {
     "records": 12, "eligibility": 12, "visa": 12, "lodging": 9, "interpreters": 9,
     "treatment": 14, "followup": 14, "closed": 8, "declined": 6, "withdrawn": 4,
@@ -130,11 +131,24 @@ def build_demo(
                     raise ValidationError("Demo data generation was cancelled; nothing was saved.")
         gen.write_audit(rows)
         rows.flush(s)
+        _sync_sequences(s)
         s.commit()
         staff = s.scalar(select(func.count()).select_from(m.StaffUser)) or 0
         programs = s.scalar(select(func.count()).select_from(m.Program)) or 0
         interpreters = s.scalar(select(func.count()).select_from(m.Interpreter)) or 0
     return DemoSummary(cases, dict(counts), staff, programs, interpreters)
+
+
+def _sync_sequences(s: Session) -> None:
+    """Ids were assigned here; move PostgreSQL's id sequences past them (SQLite needs nothing)."""
+    if s.get_bind().dialect.name != "postgresql":
+        return
+    for table in m.Base.metadata.sorted_tables:
+        if "id" in table.c and table.c.id.autoincrement is not False and table.c.id.primary_key:
+            s.execute(text(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+            ))  # fmt: skip
 
 
 def _reference_people(s: Session, pools: dict[str, Any]) -> None:
@@ -407,7 +421,7 @@ class _Generator:
             languages=list(nat["languages"]),
             phone=phone,
             email=f"{first.lower().split()[0]}.{last.lower()}@mail.example",
-            address=f"{rng.randint(1, 200)} {rng.choice(['Central', 'Park', 'Lake', 'Station'])} Street, {nat['city']}",
+            address=f"{rng.randint(1, 200)} {rng.choice(STREETS)} Street, {nat['city']}",
             home_city=nat["city"],
             notes="",
             version=1,

@@ -100,9 +100,14 @@ def _records(session: Session, cases: Sequence[CaseHead], today: date) -> dict[i
         .order_by(RecordRequirement.position)
     ):
         reqs[r.program_id].append(r)
+    ri = RecordItem
     items = {
-        (i.case_id, i.requirement_id): i
-        for i in session.scalars(select(RecordItem).where(RecordItem.case_id.in_(ids)))
+        (r.case_id, r.requirement_id): r
+        for r in session.execute(
+            select(
+                ri.case_id, ri.requirement_id, ri.received_on, ri.document_date, ri.waived
+            ).where(ri.case_id.in_(ids))
+        )
     }
     out = {}
     for c in cases:

@@ -109,34 +109,37 @@ def appointment_rows(
     session: Session, case_ids: Sequence[int], languages_by_case: dict[int, list[str]]
 ) -> dict[int, list[AppointmentRow]]:
     """Appointments of many cases at once, with conflicts checked against every case's bookings."""
+    b, i = InterpreterBooking, Interpreter
     rows = session.execute(
-        select(InterpreterBooking, Interpreter)
-        .outerjoin(Interpreter, Interpreter.id == InterpreterBooking.interpreter_id)
-        .where(InterpreterBooking.case_id.in_(case_ids))
-        .order_by(InterpreterBooking.starts_at)
-    ).all()
-    interpreter_ids = {b.interpreter_id for b, _ in rows if b.interpreter_id}
-    conflicts = conflicts_for(session, interpreter_ids)
-    out: dict[int, list[AppointmentRow]] = defaultdict(list)
-    for b, i in rows:
-        out[b.case_id].append(
-            AppointmentRow(
-                b.id,
-                b.title,
-                b.place,
-                b.starts_at,
-                b.ends_at,
-                b.needs_interpreter,
-                b.interpreter_id,
-                i.name if i else "",
-                i.name_zh if i else "",
-                i.phone if i else "",
-                tuple(i.languages) if i else (),
-                tuple(sorted(conflicts.get(b.id, ()))),
-                speaks(i.languages, languages_by_case.get(b.case_id, [])) if i else False,
-                b.version,
-            )
+        select(
+            b.id,
+            b.case_id,
+            b.title,
+            b.place,
+            b.starts_at,
+            b.ends_at,
+            b.needs_interpreter,
+            b.interpreter_id,
+            b.version,
+            i.name,
+            i.name_zh,
+            i.phone,
+            i.languages,
         )
+        .outerjoin(i, i.id == b.interpreter_id)
+        .where(b.case_id.in_(case_ids))
+        .order_by(b.starts_at)
+    ).all()
+    conflicts = conflicts_for(session, {r.interpreter_id for r in rows if r.interpreter_id})
+    out: dict[int, list[AppointmentRow]] = defaultdict(list)
+    for r in rows:
+        assigned = r.interpreter_id is not None
+        out[r.case_id].append(AppointmentRow(
+            r.id, r.title, r.place, r.starts_at, r.ends_at, r.needs_interpreter, r.interpreter_id,
+            r.name or "", r.name_zh or "", r.phone or "", tuple(r.languages or ()),
+            tuple(sorted(conflicts.get(r.id, ()))),
+            assigned and speaks(r.languages, languages_by_case.get(r.case_id, [])), r.version,
+        ))  # fmt: skip
     return out
 
 

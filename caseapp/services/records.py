@@ -71,7 +71,8 @@ def records_blockers(states: Sequence[RecordState], today: date) -> list[Blocker
             blockers.append(
                 Blocker(
                     "records",
-                    f"{s.name} is dated {s.document_date.isoformat()} ({age} days old); the program "
+                    f"{s.name} is dated {s.document_date.isoformat()} ({age} days old); "
+                    "the program "
                     f"accepts at most {s.max_age_days} days. Request a newer one.",
                 )
             )

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from itertools import pairwise
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -226,7 +227,7 @@ def _check_order(rows: Sequence[MilestoneRow]) -> None:
     dated = [(r.kind, r.done_on or r.planned_on) for r in rows if (r.done_on or r.planned_on)]
     fixed = ("admission", "apheresis", "lymphodepletion", "infusion", "discharge")
     seq = [(k, d) for k, d in dated if k in fixed]
-    for (k1, d1), (k2, d2) in zip(seq, seq[1:], strict=False):
+    for (k1, d1), (k2, d2) in pairwise(seq):
         if d1 and d2 and d2 < d1:
             raise ValidationError(
                 f"The {k2} date ({d2}) cannot be before the {k1} date ({d1}).", k2
@@ -360,3 +361,27 @@ def case_of(session: Session, case_id: int) -> Case:
     if case is None:
         raise NotFound(f"There is no case with id {case_id}.")
     return case
+
+
+def record_document(ctx: ServiceContext, ref: str, kind: str, content: bytes) -> int:
+    """Keep a generated document (letter, checklist, packet) with the case; returns its id."""
+    import hashlib
+
+    ctx.require("documents.generate")
+    if not content:
+        raise ValidationError("The document is empty.", "content")
+    with ctx.unit_of_work() as uow:
+        case = get_case(uow.session, ref)
+        uow.case_id = case.id
+        doc = CaseDocument(
+            case_id=case.id,
+            kind=kind,
+            created_at=uow.now,
+            created_by=ctx.actor.id,
+            sha256=hashlib.sha256(content).hexdigest(),
+            size=len(content),
+            content=content,
+        )
+        uow.session.add(doc)
+        uow.session.flush()
+        return doc.id

@@ -94,7 +94,8 @@ def visa_blockers(
                 out.append(
                     Blocker(
                         "visa",
-                        f"The planned stay of {planned} days exceeds the {visa.allowed_stay_days} days "
+                        f"The planned stay of {planned} days exceeds "
+                        f"the {visa.allowed_stay_days} days "
                         "the visa allows: plan a residence-permit extension in China.",
                         severity="warn",
                     )

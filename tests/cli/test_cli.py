@@ -1,0 +1,146 @@
+"""The real `caseapp` command on a demo database: JSON shapes, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import fresh_database_url
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def caseapp(db_url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, CASEAPP_DB=db_url, QT_QPA_PLATFORM="offscreen")
+    env.pop("CASEAPP_USER", None)
+    return subprocess.run([sys.executable, "-m", "caseapp", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, input=stdin, timeout=120)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with fresh_database_url(tmp_path_factory.mktemp("cli")) as url:
+        result = caseapp(url, "demo", "--cases", "40", "--seed", "11")
+        assert result.returncode == 0, result.stderr
+        assert "40 cases" in result.stdout
+        yield url
+
+
+def cases_json(url: str, *args: str) -> list[dict]:
+    result = caseapp(url, "cases", "--json", *args)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_cases_json_lists_every_case_with_the_promised_keys(demo_url: str) -> None:
+    rows = cases_json(demo_url)
+    assert len(rows) == 40
+    keys = {"ref", "patient", "nationality", "stage", "owner", "days_in_stage", "blockers"}
+    assert keys <= set(rows[0])
+    stages = {r["stage"] for r in rows}
+    assert {"records", "treatment", "followup", "closed", "declined", "withdrawn"} <= stages
+    assert any(r["blockers"] > 0 for r in rows), "some demo cases are blocked"
+
+
+def test_filters(demo_url: str) -> None:
+    visa = cases_json(demo_url, "--stage", "visa")
+    assert visa and all(r["stage"] == "visa" for r in visa)
+    mine = cases_json(demo_url, "--owner", "fatima")
+    assert mine and all(r["owner"] == "fatima" for r in mine)
+    someone = cases_json(demo_url)[5]
+    found = cases_json(demo_url, "--search", someone["patient"].split()[0].lower())
+    assert someone["ref"] in {r["ref"] for r in found}
+
+
+def test_show_json_has_every_section(demo_url: str) -> None:
+    ref = cases_json(demo_url, "--stage", "treatment")[0]["ref"]
+    result = caseapp(demo_url, "show", ref, "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    for key in ("ref", "stage", "patient", "program", "blockers", "records", "review", "visa",
+                "lodging", "interpreter_bookings", "milestones", "followups"):  # fmt: skip
+        assert key in data
+    assert data["ref"] == ref and data["stage"] == "treatment"
+    assert all(isinstance(b, str) for b in data["blockers"])
+    assert data["visa"]["status"] == "approved"
+    assert data["lodging"] and data["interpreter_bookings"]
+
+
+def test_advance_blocked_exits_3_with_one_blocker_per_line(demo_url: str) -> None:
+    blocked = next(r for r in cases_json(demo_url) if r["blockers"] >= 2)
+    result = caseapp(demo_url, "advance", blocked["ref"])
+    assert result.returncode == 3
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == blocked["blockers"]
+    assert "Traceback" not in result.stderr
+
+
+def test_advance_moves_a_ready_case(demo_url: str) -> None:
+    ready = next(r for r in cases_json(demo_url) if r["blockers"] == 0
+                 and r["stage"] in ("records", "eligibility", "visa", "lodging"))  # fmt: skip
+    result = caseapp(demo_url, "advance", ready["ref"])
+    assert result.returncode == 0, result.stdout + result.stderr
+    stages = ["records", "eligibility", "visa", "lodging", "interpreters"]
+    assert result.stdout.strip() == stages[stages.index(ready["stage"]) + 1]
+
+
+def test_decline_and_withdraw_need_a_reason(demo_url: str) -> None:
+    ref = cases_json(demo_url, "--stage", "records")[0]["ref"]
+    result = caseapp(demo_url, "decline", ref, "--reason", "  ")
+    assert result.returncode == 2
+    assert result.stderr.strip() == "caseapp: Give a reason for marking the case declined."
+    result = caseapp(demo_url, "withdraw", ref, "--reason", "Chose treatment at home.")
+    assert (result.returncode, result.stdout.strip()) == (0, "withdrawn")
+    again = caseapp(demo_url, "withdraw", ref, "--reason", "again")
+    assert again.returncode == 2 and "already withdrawn" in again.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("show", "CA-1999-0001"), "There is no case 'CA-1999-0001'."),
+        (("cases", "--stage", "limbo"), "Unknown stage 'limbo'"),
+        (("--user", "nobody", "cases"), "no staff member with the login 'nobody'"),
+    ],
+)
+def test_bad_input_is_one_sentence_exit_2(
+    demo_url: str, args: tuple[str, ...], message: str
+) -> None:
+    result = caseapp(demo_url, *args)
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_bad_database_url_is_a_clear_error() -> None:
+    result = caseapp("nonsense://", "cases")
+    assert result.returncode == 2
+    assert "cannot use the database address" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_demo_refuses_a_database_that_has_cases(demo_url: str) -> None:
+    result = caseapp(demo_url, "demo", "--cases", "5")
+    assert result.returncode == 2 and "already holds" in result.stderr
+
+
+def test_same_seed_same_data(tmp_path: Path) -> None:
+    results = []
+    for i in range(2):
+        with fresh_database_url(tmp_path / str(i)) as url:
+            (tmp_path / str(i)).mkdir(exist_ok=True)
+            assert caseapp(url, "demo", "--cases", "25", "--seed", "5").returncode == 0
+            results.append(cases_json(url))
+    assert results[0] == results[1]
+
+
+def test_coordinator_cannot_advance(demo_url: str) -> None:
+    ref = cases_json(demo_url, "--stage", "records")[-1]["ref"]
+    result = caseapp(demo_url, "--user", "mei", "advance", ref)
+    assert result.returncode == 4
+    assert "may not advance cases" in result.stderr
