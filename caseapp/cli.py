@@ -10,12 +10,14 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, TextIO
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from caseapp import __version__
 from caseapp.db import Database, DatabaseUrlError, open_database
+from caseapp.docs import DOCUMENT_KINDS
 from caseapp.security import SYSTEM, Actor
 from caseapp.services import cases as case_service
 from caseapp.services import demo as demo_service
@@ -25,6 +27,7 @@ from caseapp.services.errors import Blocked, DomainError
 from caseapp.services.interpreters import china_time
 
 EXIT_OK, EXIT_USAGE, EXIT_BLOCKED = 0, 2, 3
+DOCUMENT_KIND_NAMES = tuple(DOCUMENT_KINDS)
 
 
 def to_jsonable(value: Any) -> Any:
@@ -97,6 +100,20 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=f"mark a case {verb}, with a reason")
         p.add_argument("ref")
         p.add_argument("--reason", required=True)
+
+    p = sub.add_parser("pdf", help="write one document of a case as PDF")
+    p.add_argument("kind", choices=DOCUMENT_KIND_NAMES, metavar="KIND",
+                   help="one of: " + ", ".join(DOCUMENT_KIND_NAMES))  # fmt: skip
+    p.add_argument("ref")
+    p.add_argument("-o", "--output", metavar="FILE", help="PDF file (default REF-KIND.pdf)")
+
+    p = sub.add_parser("packets", help="write the travel packets of many cases")
+    p.add_argument(
+        "--stage",
+        help="only cases in this stage "
+        "(default: lodging, interpreters and treatment: the travelling cases)",
+    )
+    p.add_argument("-o", "--output", metavar="DIR", required=True, help="folder for the PDFs")
 
     sub.add_parser("staff", help="list staff accounts and roles")
     sub.add_parser("gui", help="open the window (the default without a command)")
@@ -240,6 +257,30 @@ class Cli:
         print(case_service.withdraw(self.context(), self.args.ref, self.args.reason), file=self.out)
         return EXIT_OK
 
+    def pdf(self) -> int:
+        from caseapp.services import documents
+
+        pdf = documents.generate_document(self.context(), self.args.kind, self.args.ref)
+        target = Path(self.args.output or f"{self.args.ref.upper()}-{self.args.kind}.pdf")
+        write_file(target, pdf)
+        print(f"{target} ({len(pdf) // 1024 + 1} KB)", file=self.out)
+        return EXIT_OK
+
+    def packets(self) -> int:
+        from caseapp.services import documents
+
+        ctx = self.context()
+        rows = case_service.list_cases(ctx, stage=self.args.stage)
+        refs = [r.ref for r in rows if self.args.stage or r.stage in documents.PACKET_STAGES]
+        bar = ProgressBar(self.err, "packets")
+        result = documents.write_packets(ctx, refs, Path(self.args.output), progress=bar)
+        bar.done()
+        for ref, why in result.failed:
+            print(f"{ref}: {why}", file=self.err)
+        print(f"{len(result.written)} packets written to {self.args.output}; "
+              f"{len(result.failed)} cases lack what a packet needs.", file=self.out)  # fmt: skip
+        return EXIT_OK if result.written or not refs else EXIT_USAGE
+
     def staff(self) -> int:
         rows = staff_service.list_staff(self.context())
         print_table(
@@ -260,6 +301,36 @@ class Cli:
             self.args.json = False
             return self.cases()
         return run_window(self.db, self.context())
+
+
+class ProgressBar:
+    """A one-line text progress bar on stderr (redrawn in place on a terminal)."""
+
+    def __init__(self, err: TextIO, what: str) -> None:
+        self.err, self.what, self.last = err, what, -1
+
+    def __call__(self, done: int, total: int) -> bool:
+        percent = done * 100 // max(total, 1)
+        step = 1 if self.err.isatty() else 10  # a log file gets a line per 10 %
+        if percent // step != self.last // step or done == total:
+            self.last = percent
+            filled = percent // 4
+            line = f"[{'#' * filled}{'.' * (25 - filled)}] {done}/{total} {self.what}"
+            self.err.write(("\r" + line) if self.err.isatty() else (line + "\n"))
+            self.err.flush()
+        return True
+
+    def done(self) -> None:
+        if self.err.isatty():
+            self.err.write("\n")
+
+
+def write_file(target: Path, content: bytes) -> None:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+    except OSError as exc:
+        raise DomainError(f"Could not write {target}: {exc.strerror}.") from None
 
 
 def print_table(out: TextIO, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:

@@ -319,7 +319,20 @@ class PdfDocument:
             )
             text_x += size + 4 * mm
         canvas.setFillColor(colors.white)
-        canvas.setFont(BOLD, 15)
+        room = (
+            page_w
+            - MARGIN_X
+            - text_x
+            - 4 * mm
+            - max(
+                canvas.stringWidth(self.title, BOLD, 8.5),
+                canvas.stringWidth(f"Case {self.case_ref}", BODY, 8),
+            )
+        )
+        size = 15.0
+        while size > 9 and canvas.stringWidth(head.agency_name, BOLD, size) > room:
+            size -= 0.5  # a long agency name shrinks rather than running under the title
+        canvas.setFont(BOLD, size)
         canvas.drawString(text_x, page_h - 12 * mm, head.agency_name)
         canvas.setFont(BODY, 8)
         canvas.drawString(text_x, page_h - 17.5 * mm, head.address)

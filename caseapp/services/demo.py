@@ -116,6 +116,8 @@ def build_demo(
     with ctx.unit_of_work() as uow:
         s = uow.session
         _reference_people(s, pools)
+        if "agency" in pools and s.get(m.Setting, "agency") is None:
+            s.add(m.Setting(key="agency", value=dict(pools["agency"])))
     with ctx.session_factory() as s:
         gen = _Generator(s, rng, ctx.today(), ctx.now(), pools)
         counts: dict[str, int] = defaultdict(int)
@@ -872,7 +874,8 @@ class _Generator:
         for offset in DEFAULT_PLAN_DAYS:
             due = infusion + timedelta(days=offset)
             done, missed, note, response, mrd = None, False, "", "", ""
-            if k >= 7 or (due <= self.today and (k == 6 and (ready or rng.random() < 0.6))):
+            seen = k == 5 or (k == 6 and (ready or rng.random() < 0.6))
+            if k >= 7 or (due <= self.today and seen):
                 if rng.random() < 0.1:
                     missed, note = True, "No answer by phone or e-mail; local physician informed."
                 else:

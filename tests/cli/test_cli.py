@@ -144,3 +144,26 @@ def test_coordinator_cannot_advance(demo_url: str) -> None:
     result = caseapp(demo_url, "--user", "mei", "advance", ref)
     assert result.returncode == 4
     assert "may not advance cases" in result.stderr
+
+
+def test_pdf_writes_a_packet_and_names_missing_facts(demo_url: str, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    ref = cases_json(demo_url, "--stage", "treatment")[0]["ref"]
+    target = tmp_path / "packet.pdf"
+    result = caseapp(demo_url, "pdf", "packet", ref, "-o", str(target))
+    assert result.returncode == 0, result.stderr
+    assert ref in "".join(p.extract_text() for p in PdfReader(target).pages)
+    early = cases_json(demo_url, "--stage", "records")[0]["ref"]
+    result = caseapp(demo_url, "pdf", "packet", early, "-o", str(tmp_path / "no.pdf"))
+    assert result.returncode == 2
+    assert "needs at least one lodging booking" in result.stderr
+    assert not (tmp_path / "no.pdf").exists()
+
+
+def test_packets_writes_the_travelling_cases(demo_url: str, tmp_path: Path) -> None:
+    result = caseapp(demo_url, "packets", "--stage", "treatment", "-o", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    treated = cases_json(demo_url, "--stage", "treatment")
+    assert len(list(tmp_path.glob("*-packet.pdf"))) == len(treated)
+    assert f"{len(treated)}/{len(treated)} packets" in result.stderr

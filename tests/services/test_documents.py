@@ -1,0 +1,126 @@
+"""Documents from real case data: the facts in the database appear in the PDF text."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from pypdf import PdfReader
+
+from caseapp.services import cases, documents
+from caseapp.services.context import ServiceContext
+from caseapp.services.settings import AgencySettings, save_agency_settings
+from tests.conftest import Clock
+from tests.services import pipeline_steps as steps
+from tests.services.test_pipeline_gates import to_stage
+
+
+def text_of(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+@pytest.fixture
+def travelling(facilitator_ctx: ServiceContext) -> str:
+    ref = steps.new_case(facilitator_ctx)
+    to_stage(facilitator_ctx, ref, "interpreters")
+    steps.complete_interpreters(facilitator_ctx, ref)
+    return ref
+
+
+def test_packet_states_the_case_facts(facilitator_ctx: ServiceContext, travelling: str) -> None:
+    detail = cases.case_detail(facilitator_ctx, travelling)
+    text = text_of(documents.render_document(facilitator_ctx, "packet", travelling))
+    assert travelling in text and "Aigerim Nurlanovna" in text
+    assert detail.program.hospital_en.split()[0] in text
+    assert "上海市徐汇区枫林路210号" in text  # lodging address in Chinese on the taxi card
+    appt = detail.interpreter_bookings[0]
+    assert appt.interpreter_name in text
+    assert "09:00" in text  # consultation time, China time
+    assert "Page 1 of" in text
+
+
+def test_every_kind_renders_or_names_what_is_missing(
+    facilitator_ctx: ServiceContext, travelling: str
+) -> None:
+    made, missing = [], []
+    for kind in documents.KINDS:
+        try:
+            pdf = documents.render_document(facilitator_ctx, kind, travelling)
+        except documents.DocumentError as exc:
+            missing.append((kind, exc.message))
+        else:
+            assert pdf.startswith(b"%PDF") and travelling in text_of(pdf)
+            made.append(kind)
+    assert {"records-checklist", "visa-checklist", "visa-letter", "packet"} <= set(made)
+    assert {k for k, _ in missing} == {"discharge-checklist", "handoff-letter", "cost-estimate"}
+    assert all(travelling in m for _, m in missing)
+
+
+def test_generated_handoff_letter_opens_the_treatment_gate(
+    facilitator_ctx: ServiceContext, travelling: str, clock: Clock
+) -> None:
+    from caseapp.services import followup, treatment
+
+    cases.advance(facilitator_ctx, travelling)
+    clock.now += timedelta(days=90)
+    infusion = steps.ARRIVAL + timedelta(days=15)
+    treatment.record_milestone(
+        facilitator_ctx, travelling, "infusion", planned_on=infusion, done_on=infusion
+    )
+    treatment.record_milestone(
+        facilitator_ctx, travelling, "discharge", done_on=infusion + timedelta(days=28)
+    )
+    treatment.add_toxicity(
+        facilitator_ctx,
+        travelling,
+        "CRS",
+        2,
+        infusion + timedelta(days=2),
+        treatment="Tocilizumab 8 mg/kg x1",
+    )
+    followup.create_plan(facilitator_ctx, travelling)
+    pdf = documents.generate_document(facilitator_ctx, "handoff-letter", travelling)
+    text = text_of(pdf)
+    assert "Tocilizumab" in text and "CD33" in text
+    assert infusion.isoformat() in text or infusion.strftime("%d %b %Y") in text
+    assert cases.advance(facilitator_ctx, travelling) == "followup"
+    kinds = [doc.kind for doc in cases.case_detail(facilitator_ctx, travelling).documents]
+    assert kinds == ["handoff-letter"]
+
+
+def test_letterhead_comes_from_the_agency_settings(
+    demo_db: ServiceContext, facilitator_ctx: ServiceContext, travelling: str
+) -> None:
+    save_agency_settings(
+        demo_db,
+        AgencySettings("Steppe Bridge Medical", "Almaty", "+7 1", "a@b.kz", page_size="Letter"),
+    )
+    pdf = documents.render_document(facilitator_ctx, "visa-letter", travelling)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert "Steppe Bridge Medical" in text_of(pdf)
+    assert reader.metadata is not None and reader.metadata.author == "Steppe Bridge Medical"
+    width, height = reader.pages[0].mediabox.width, reader.pages[0].mediabox.height
+    assert (round(float(width)), round(float(height))) == (612, 792)
+
+
+def test_visa_letter_without_visa_is_a_clear_error(facilitator_ctx: ServiceContext) -> None:
+    ref = steps.new_case(facilitator_ctx)
+    with pytest.raises(documents.DocumentError, match="needs a visa application"):
+        documents.render_document(facilitator_ctx, "visa-letter", ref)
+
+
+def test_packets_batch_reports_cases_that_lack_lodging(
+    facilitator_ctx: ServiceContext, travelling: str, tmp_path
+) -> None:
+    bare = steps.new_case(facilitator_ctx)
+    seen = []
+    result = documents.write_packets(
+        facilitator_ctx,
+        [travelling, bare],
+        tmp_path,
+        progress=lambda done, total: seen.append(done) or True,
+    )
+    assert [p.name for p in result.written] == [f"{travelling}-packet.pdf"]
+    assert result.failed[0][0] == bare and "lodging" in result.failed[0][1]
+    assert seen == [1, 2]
