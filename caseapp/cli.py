@@ -16,18 +16,42 @@ from typing import Any, TextIO
 from sqlalchemy.exc import SQLAlchemyError
 
 from caseapp import __version__
-from caseapp.db import Database, DatabaseUrlError, open_database
-from caseapp.docs import DOCUMENT_KINDS
+from caseapp.db import Database, DatabaseUrlError, install_key_file, open_database
+from caseapp.report_cli import add_report_parser, run_report
+from caseapp.secrets import delete_secret, get_secret, session_name, set_secret
 from caseapp.security import SYSTEM, Actor
+from caseapp.services import audit as audit_service
+from caseapp.services import auth as auth_service
 from caseapp.services import cases as case_service
 from caseapp.services import demo as demo_service
+from caseapp.services import keys as keys_service
 from caseapp.services import staff as staff_service
 from caseapp.services.context import ServiceContext
 from caseapp.services.errors import Blocked, DomainError
 from caseapp.services.interpreters import china_time
 
 EXIT_OK, EXIT_USAGE, EXIT_BLOCKED = 0, 2, 3
-DOCUMENT_KIND_NAMES = tuple(DOCUMENT_KINDS)
+EXIT_TAMPERED = 8
+
+
+def read_secret(prompt: str, *, confirm: bool = False) -> str:
+    """A password or passphrase: asked on the terminal (not echoed), else one line of stdin."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+
+    value = getpass.getpass(prompt)
+    if confirm and getpass.getpass("Again: ") != value:
+        raise DomainError("The two entries differ; nothing was changed.")
+    return value
+
+
+# The names of caseapp.docs.DOCUMENT_KINDS (a test keeps them equal): importing the document
+# package here would load ReportLab into every command, a quarter second of start-up.
+DOCUMENT_KIND_NAMES = (
+    "records-checklist", "visa-checklist", "pretravel-checklist", "discharge-checklist",
+    "visa-letter", "referral-letter", "handoff-letter", "cost-estimate", "packet",
+)  # fmt: skip
 
 
 def to_jsonable(value: Any) -> Any:
@@ -68,6 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"CaseApp {__version__}")
     parser.add_argument(
+        "--self-check",
+        action="store_true",
+        help="check this install (temp database, migrations, a case, a Chinese PDF) and exit",
+    )
+    parser.add_argument(
         "--db",
         metavar="URL",
         help="SQLAlchemy database URL "
@@ -76,7 +105,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--user",
         metavar="LOGIN",
-        help="act as this staff login (default: $CASEAPP_USER, else the office manager)",
+        help="act as this staff login (default: $CASEAPP_USER, else the logged-in user); "
+        "needs --password-stdin unless you are logged in as that user",
+    )
+    parser.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the --user's password from the first line of standard input (scripts)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -115,7 +150,38 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("-o", "--output", metavar="DIR", required=True, help="folder for the PDFs")
 
+    add_report_parser(sub)
+
     sub.add_parser("staff", help="list staff accounts and roles")
+
+    p = sub.add_parser("login", help="log in; the session is kept in the keyring for 12 hours")
+    p.add_argument("login", metavar="LOGIN")
+    sub.add_parser("logout", help="end the session kept in the keyring")
+    sub.add_parser("passwd", help="change your own password")
+    p = sub.add_parser("account", help="administrators: add, disable, enable, reset accounts")
+    acc = p.add_subparsers(dest="account_command", metavar="ACTION", required=True)
+    p = acc.add_parser("add", help="create a staff account")
+    p.add_argument("login", metavar="LOGIN")
+    p.add_argument("--name", required=True, help="full name")
+    p.add_argument("--role", required=True, choices=("facilitator", "coordinator", "manager",
+                                                     "admin"))  # fmt: skip
+    for name, what in (("disable", "stop an account logging in"),
+                       ("enable", "let a disabled or locked account log in again"),
+                       ("reset", "set a new password (printed once) for an account")):  # fmt: skip
+        p = acc.add_parser(name, help=what)
+        p.add_argument("login", metavar="LOGIN")
+        if name == "reset":
+            p.add_argument("--ask", action="store_true",
+                           help="read the new password instead of generating one")  # fmt: skip
+    p = sub.add_parser("key", help="move the data key to another workstation")
+    keys = p.add_subparsers(dest="key_command", metavar="ACTION", required=True)
+    p = keys.add_parser("export", help="write the data key to FILE, sealed with a passphrase")
+    p.add_argument("file", metavar="FILE")
+    p = keys.add_parser("import", help="take the data key from an exported FILE")
+    p.add_argument("file", metavar="FILE")
+    p = sub.add_parser("audit", help="check the audit trail")
+    audit = p.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    audit.add_parser("verify", help="recompute the hash chain; exit 8 if an entry was tampered")
     sub.add_parser("gui", help="open the window (the default without a command)")
     return parser
 
@@ -134,18 +200,42 @@ class Cli:
         return self._db
 
     def context(self, actor: Actor | None = None) -> ServiceContext:
+        """Act as: --user with --password-stdin, else the keyring session (README, Accounts).
+
+        CASEAPP_DEV_TRUST_USER=1 (tests, local scripts on demo data) trusts --user without a
+        password and falls back to the office manager; never set it on an office workstation.
+        """
         ctx = ServiceContext(self.db.session_factory, SYSTEM)
         if actor is not None:
             return ctx.as_actor(actor)
         login = self.args.user or os.environ.get("CASEAPP_USER")
-        if login:
+        trusted = os.environ.get("CASEAPP_DEV_TRUST_USER") == "1"
+        if login and self.args.password_stdin:
+            return ctx.as_actor(auth_service.login(ctx, login, read_secret("Password: ")))
+        if login and trusted:
             return ctx.as_actor(staff_service.actor_for(ctx, login))
-        default = staff_service.default_actor(ctx)
-        if default is None:
+        token = get_secret(session_name(self.db.identity))
+        if token:
+            current = auth_service.resume_session(ctx, token)
+            if login and login.strip().lower() != current.login:
+                raise auth_service.NotLoggedIn(
+                    f"You are logged in as {current.login}, not {login}: log in as {login} "
+                    "with 'caseapp login', or give the password with --password-stdin."
+                )
+            return ctx.as_actor(current)
+        if login:
+            raise auth_service.NotLoggedIn(
+                f"To act as {login}, log in first ('caseapp login {login}') or give the "
+                "password with --password-stdin."
+            )
+        default = staff_service.default_actor(ctx) if trusted else None
+        if default is None and trusted:
             raise DomainError(
                 "The database has no staff yet: run 'caseapp demo' to load demo "
                 "data, or open the window to create the first account."
             )
+        if default is None:
+            raise auth_service.NotLoggedIn("Log in first: caseapp login LOGIN.")
         return ctx.as_actor(default)
 
     # ---- commands -------------------------------------------------------------------
@@ -281,6 +371,9 @@ class Cli:
               f"{len(result.failed)} cases lack what a packet needs.", file=self.out)  # fmt: skip
         return EXIT_OK if result.written or not refs else EXIT_USAGE
 
+    def report(self) -> int:
+        return run_report(self.args, self.context(), self.out)
+
     def staff(self) -> int:
         rows = staff_service.list_staff(self.context())
         print_table(
@@ -289,6 +382,89 @@ class Cli:
             [[r.login, r.full_name, r.role, r.email, "yes" if r.active else "no"] for r in rows],
         )
         return EXIT_OK
+
+    def login(self) -> int:
+        ctx = self.context(SYSTEM)
+        actor = auth_service.login(ctx, self.args.login, read_secret("Password: "))
+        name = session_name(self.db.identity)
+        previous = get_secret(name)
+        if previous:
+            auth_service.end_session(ctx, previous)
+        token, expires = auth_service.start_session(ctx.as_actor(actor))
+        set_secret(name, token)
+        until = expires.astimezone().strftime("%Y-%m-%d %H:%M")
+        print(f"Logged in as {actor.login} ({actor.role}) until {until}.", file=self.out)
+        return EXIT_OK
+
+    def logout(self) -> int:
+        name = session_name(self.db.identity)
+        token = get_secret(name)
+        if not token:
+            print("You were not logged in.", file=self.out)
+            return EXIT_OK
+        auth_service.end_session(self.context(SYSTEM), token)
+        delete_secret(name)
+        print("Logged out.", file=self.out)
+        return EXIT_OK
+
+    def passwd(self) -> int:
+        ctx = self.context()
+        old = read_secret("Current password: ")
+        new = read_secret("New password: ", confirm=True)
+        auth_service.change_password(ctx, old, new)
+        print(f"Password changed for {ctx.actor.login}.", file=self.out)
+        return EXIT_OK
+
+    def account(self) -> int:
+        ctx, a = self.context(), self.args
+        if a.account_command == "add":
+            staff_service.create_staff(ctx, a.login, a.name, a.role)
+            generated = auth_service.reset_password(ctx, a.login)
+            print(f"Account {a.login} created; one-time password: {generated}", file=self.out)
+        elif a.account_command == "disable":
+            auth_service.disable_staff(ctx, a.login)
+            print(f"Account {a.login} disabled.", file=self.out)
+        elif a.account_command == "enable":
+            auth_service.enable_staff(ctx, a.login)
+            print(f"Account {a.login} enabled.", file=self.out)
+        else:
+            new = read_secret("New password: ", confirm=True) if a.ask else None
+            generated = auth_service.reset_password(ctx, a.login, new)
+            extra = f"; one-time password: {generated}" if generated else ""
+            print(f"Password of {a.login} reset{extra}", file=self.out)
+        return EXIT_OK
+
+    def key(self) -> int:
+        path = Path(self.args.file)
+        if self.args.key_command == "export":
+            ctx = self.context()
+            passphrase = read_secret("Passphrase for the key file: ", confirm=True)
+            blob = keys_service.export_data_key(ctx, passphrase)
+            try:
+                with path.open("xb") as f:
+                    path.chmod(0o600)
+                    f.write(blob)
+            except FileExistsError:
+                raise DomainError(f"{path} exists already: choose a new file name.") from None
+            print(f"Data key written to {path}; keep the file and passphrase apart.", file=self.out)
+            return EXIT_OK
+        try:
+            blob = path.read_bytes()
+        except OSError as exc:
+            raise DomainError(f"Cannot read {path}: {exc.strerror}.") from None
+        passphrase = read_secret("Passphrase of the key file: ")
+        database = open_database(self.args.db, unlock_key=False)
+        try:
+            install_key_file(database.engine, blob, passphrase)
+        finally:
+            database.engine.dispose()
+        print("Data key imported: this computer can now read the database.", file=self.out)
+        return EXIT_OK
+
+    def audit(self) -> int:
+        result = audit_service.verify_chain(self.context())
+        print(result.message, file=self.out if result.intact else self.err)
+        return EXIT_OK if result.intact else EXIT_TAMPERED
 
     def gui(self) -> int:
         if self.db.is_empty():
@@ -300,7 +476,16 @@ class Cli:
             self.args.stage = self.args.owner = self.args.search = None
             self.args.json = False
             return self.cases()
-        return run_window(self.db, self.context())
+        try:
+            ctx = self.context()
+        except auth_service.NotLoggedIn:
+            from caseapp.ui.login import ask_login
+
+            actor = ask_login(self.context(SYSTEM))
+            if actor is None:
+                return EXIT_OK
+            ctx = self.context(actor)
+        return run_window(self.db, ctx)
 
 
 class ProgressBar:
@@ -417,6 +602,10 @@ def main(
     err = err or sys.stderr
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.self_check:
+        from caseapp import selfcheck
+
+        return selfcheck.main(out, err)
     cli = Cli(args, out, err)
     command: Callable[[], int] = getattr(cli, (args.command or "gui"))
     try:

@@ -1,8 +1,9 @@
-"""Engine and session factory; SQLite pragmas; Alembic upgrade whenever a database is opened."""
+"""Engine and session factory; SQLite pragmas; Alembic upgrade and data-key unlock on open."""
 
 from __future__ import annotations
 
 import os
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,10 +14,14 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from caseapp.security import DataKey, KeyFileError, bind_data_key, import_key_file
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest migration; a test checks it matches Alembic's head. When the database is already
 # there, opening it skips loading Alembic (a third of a CLI call's start-up).
-SCHEMA_REVISION = "0001"
+SCHEMA_REVISION = "0002"
+# Settings rows written by migration 0002: who this database is, and how to tell its key.
+DATABASE_ID_SETTING, KEY_CHECK_SETTING = "database_id", "data_key_check"
 
 
 class DatabaseUrlError(ValueError):
@@ -96,12 +101,105 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest migration (creates it on an empty database)."""
+    """Bring the schema to the newest migration (creates it on an empty database).
+
+    The data key is made ready first: a database that has no identity yet gets one and a new
+    key stored in keyring (so a missing keyring changes nothing); an existing one needs its key
+    here, because migrations may rewrite encrypted rows.
+    """
     if current_revision(engine) == SCHEMA_REVISION:
         return
     from alembic import command
 
-    command.upgrade(alembic_config(engine), "head")
+    from caseapp.secrets import data_key_name, set_secret
+
+    database_id = read_database_id(engine)
+    if database_id is None:
+        database_id, key = uuid.uuid4().hex, DataKey.generate()
+        set_secret(data_key_name(database_id), key.to_text())
+    else:
+        key = unlock(engine, database_id)
+    bind_data_key(engine.dialect, key)
+    cfg = alembic_config(engine)
+    cfg.attributes.update(database_id=database_id, data_key=key)
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:  # batch migrations copy tables; foreign keys must not cascade meanwhile
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
+        try:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+            if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                raise RuntimeError("the migration left rows that break a foreign key")
+        finally:
+            if sqlite:
+                conn.rollback()
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
+
+
+def _setting(engine: Engine, key: str) -> dict[str, Any] | None:
+    from sqlalchemy import select
+
+    from caseapp.models import Setting
+
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("settings"):
+            return None
+        value = conn.scalar(select(Setting.value).where(Setting.key == key))
+        return value if isinstance(value, dict) else None
+
+
+def read_database_id(engine: Engine) -> str | None:
+    """The random identity migration 0002 gave this database (None before it ran)."""
+    value = _setting(engine, DATABASE_ID_SETTING)
+    return str(value["id"]) if value else None
+
+
+def unlock(engine: Engine, database_id: str) -> DataKey:
+    """This database's data key from keyring, checked against the database's fingerprint."""
+    from caseapp.secrets import DataKeyMissing, data_key_name, get_secret
+
+    stored = get_secret(data_key_name(database_id))
+    if stored is None:
+        raise DataKeyMissing(
+            "This database's data key is not on this computer: import it with "
+            "'caseapp key import FILE' (or Settings > Data key), using the file and passphrase "
+            "from a workstation that opens this database ('caseapp key export FILE')."
+        )
+    try:
+        key = DataKey.from_text(stored)
+    except ValueError:
+        key = None
+    check = _setting(engine, KEY_CHECK_SETTING) or {}
+    if key is None or check.get("hmac_sha256") != key.check_value():
+        raise DataKeyMissing(
+            "The data key stored on this computer does not open this database: import the "
+            "right one with 'caseapp key import FILE'."
+        )
+    return key
+
+
+def install_key_file(engine: Engine, blob: bytes, passphrase: str) -> str:
+    """Check an exported key file against this database and keep its key in keyring."""
+    from caseapp.secrets import DataKeyMissing, data_key_name, set_secret
+
+    try:
+        file_id, key = import_key_file(blob, passphrase)
+    except KeyFileError as exc:
+        raise DataKeyMissing(str(exc)) from exc
+    database_id = read_database_id(engine)
+    check = _setting(engine, KEY_CHECK_SETTING) or {}
+    if (
+        database_id is None
+        or file_id != database_id
+        or check.get("hmac_sha256") != key.check_value()
+    ):
+        raise DataKeyMissing("This key file belongs to another database; nothing was imported.")
+    set_secret(data_key_name(database_id), key.to_text())
+    bind_data_key(engine.dialect, key)
+    return database_id
 
 
 @dataclass(frozen=True)
@@ -110,6 +208,7 @@ class Database:
 
     engine: Engine
     session_factory: sessionmaker[Session]
+    identity: str = ""  # the random database id: names its data key and sessions in keyring
 
     @property
     def url(self) -> str:
@@ -127,14 +226,24 @@ class Database:
         return inspect(self.engine).get_table_names()
 
 
-def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
-    """Open (and by default migrate) the database named by url, $CASEAPP_DB or the default."""
+def open_database(
+    url: str | None = None, *, migrate: bool = True, unlock_key: bool = True
+) -> Database:
+    """Open (and by default migrate and unlock) the database named by url, $CASEAPP_DB or the
+    default. Without unlock_key, encrypted columns stay unreadable (for `caseapp key import`)."""
     engine = make_engine(resolve_url(url))
-    if migrate:
-        try:
+    try:
+        if migrate:
             upgrade(engine)
-        except OperationalError as exc:
-            raise DatabaseUrlError(
-                f"CaseApp could not open the database {engine.url.render_as_string()}: {exc.orig}"
-            ) from exc
-    return Database(engine, sessionmaker(engine, expire_on_commit=False))
+        identity = read_database_id(engine) or ""
+        if unlock_key and identity:
+            bind_data_key(engine.dialect, unlock(engine, identity))
+    except OperationalError as exc:
+        engine.dispose()
+        raise DatabaseUrlError(
+            f"CaseApp could not open the database {engine.url.render_as_string()}: {exc.orig}"
+        ) from exc
+    except BaseException:
+        engine.dispose()
+        raise
+    return Database(engine, sessionmaker(engine, expire_on_commit=False), identity)

@@ -1,8 +1,21 @@
-"""Roles and what each may do; password hashing. Enforced in services, mirrored in the UI."""
+"""Roles and what each may do; password hashing; field encryption with the database's data key.
+
+Roles are enforced in services and mirrored in the UI. Nothing here touches keyring or the
+database (that is caseapp.secrets and caseapp.db), so models may import it.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import base64
+import hashlib
+import hmac
+import json
+import os
+import re
+import weakref
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
 
 FACILITATOR, COORDINATOR, MANAGER, ADMIN = "facilitator", "coordinator", "manager", "admin"
 
@@ -78,17 +91,194 @@ SYSTEM_ROLE = "system"
 SYSTEM = Actor(id=None, login="system", role=SYSTEM_ROLE, full_name="CaseApp (system)")
 
 
-def hash_password(password: str) -> str:
+@cache
+def _hasher() -> Any:
+    """argon2id with argon2-cffi's current recommended parameters (RFC 9106 low-memory)."""
     from argon2 import PasswordHasher
 
-    return PasswordHasher().hash(password)
+    return PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    return str(_hasher().hash(password))
 
 
 def verify_password(stored_hash: str, password: str) -> bool:
-    from argon2 import PasswordHasher
     from argon2.exceptions import InvalidHashError, VerificationError
 
     try:
-        return PasswordHasher().verify(stored_hash, password)
+        return bool(_hasher().verify(stored_hash, password))
     except (VerificationError, InvalidHashError):
         return False
+
+
+def password_needs_rehash(stored_hash: str) -> bool:
+    """True when the hash was made with older or weaker argon2 parameters than today's."""
+    from argon2.exceptions import InvalidHashError
+
+    try:
+        return bool(_hasher().check_needs_rehash(stored_hash))
+    except InvalidHashError:
+        return True
+
+
+# ---- field encryption ---------------------------------------------------------------------
+
+KEY_BYTES = 32  # AES-256
+NONCE_BYTES = 12  # AES-GCM's standard nonce
+_PASSPORT_JUNK = re.compile(r"[\s\-./]")
+
+
+class DataUnreadable(RuntimeError):
+    """A stored value does not decrypt with the loaded key (corrupt, or another database's)."""
+
+
+class DataKeyNotLoaded(RuntimeError):
+    """An encrypted column was used on an engine that caseapp.db.open_database did not unlock."""
+
+
+def normalise_passport(number: str) -> str:
+    """Upper case without spaces, dashes, dots or slashes: how people type the same number."""
+    return _PASSPORT_JUNK.sub("", number or "").upper()
+
+
+@dataclass(frozen=True, eq=False)
+class DataKey:
+    """The database's 256-bit data key with the AES-GCM cipher and derived keys it gives."""
+
+    raw: bytes = field(repr=False)
+    _aead: Any = field(init=False, repr=False)
+    _index_key: bytes = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        if len(self.raw) != KEY_BYTES:
+            raise ValueError("a data key has 32 bytes")
+        object.__setattr__(self, "_aead", AESGCM(self.raw))
+        # Separate keys per purpose, so the search index never reuses the encryption key.
+        object.__setattr__(self, "_index_key", self._derive(b"caseapp passport index v1"))
+
+    @classmethod
+    def generate(cls) -> DataKey:
+        return cls(os.urandom(KEY_BYTES))
+
+    @classmethod
+    def from_text(cls, text: str) -> DataKey:
+        return cls(base64.b64decode(text.encode("ascii"), validate=True))
+
+    def to_text(self) -> str:
+        return base64.b64encode(self.raw).decode("ascii")
+
+    def _derive(self, purpose: bytes) -> bytes:
+        return hmac.new(self.raw, purpose, hashlib.sha256).digest()
+
+    def check_value(self) -> str:
+        """A public fingerprint stored in the database: tells a wrong key from the right one."""
+        return self._derive(b"caseapp data key check v1").hex()
+
+    def encrypt(self, plain: bytes) -> bytes:
+        nonce = os.urandom(NONCE_BYTES)
+        return nonce + bytes(self._aead.encrypt(nonce, plain, None))
+
+    def decrypt(self, blob: bytes) -> bytes:
+        from cryptography.exceptions import InvalidTag
+
+        try:
+            return bytes(self._aead.decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], None))
+        except (InvalidTag, ValueError) as exc:
+            raise DataUnreadable("a stored value does not decrypt with this data key") from exc
+
+    def encrypt_text(self, text: str) -> str:
+        return base64.b64encode(self.encrypt(text.encode("utf-8"))).decode("ascii")
+
+    def decrypt_text(self, stored: str) -> str:
+        try:
+            blob = base64.b64decode(stored.encode("ascii"), validate=True)
+        except (ValueError, UnicodeEncodeError) as exc:
+            raise DataUnreadable("a stored value is not encrypted text") from exc
+        return self.decrypt(blob).decode("utf-8")
+
+    def passport_index(self, number: str) -> str:
+        """Keyed hash of the normalised number: exact search without storing the number."""
+        norm = normalise_passport(number)
+        if not norm:
+            return ""
+        return hmac.new(self._index_key, norm.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+# The data key of each open database, held by its engine's dialect object: two databases open
+# in one process (tests, switching to the office server) never share or swap keys.
+_KEYS: weakref.WeakKeyDictionary[Any, DataKey] = weakref.WeakKeyDictionary()
+
+
+def bind_data_key(dialect: Any, key: DataKey) -> None:
+    _KEYS[dialect] = key
+
+
+def data_key_for(dialect: Any) -> DataKey:
+    try:
+        return _KEYS[dialect]
+    except KeyError:
+        raise DataKeyNotLoaded(
+            "encrypted columns need a database opened with caseapp.db.open_database"
+        ) from None
+
+
+# ---- key export files ----------------------------------------------------------------------
+
+KEY_FILE_FORMAT = "caseapp-data-key"
+_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**15, 8, 1
+
+
+class KeyFileError(ValueError):
+    """The key file is not one, or the passphrase does not open it."""
+
+
+def _scrypt(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+    return Scrypt(salt=salt, length=KEY_BYTES, n=n, r=r, p=p).derive(passphrase.encode("utf-8"))
+
+
+def export_key_file(key: DataKey, database_id: str, passphrase: str) -> bytes:
+    """The data key sealed with a passphrase (scrypt + AES-GCM), as a small JSON document."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    salt, nonce = os.urandom(16), os.urandom(NONCE_BYTES)
+    wrap = _scrypt(passphrase, salt, _SCRYPT_N, _SCRYPT_R, _SCRYPT_P)
+    sealed = AESGCM(wrap).encrypt(nonce, key.raw, database_id.encode("utf-8"))
+    b64 = base64.b64encode
+    doc = {
+        "format": KEY_FILE_FORMAT,
+        "version": 1,
+        "database_id": database_id,
+        "kdf": {"name": "scrypt", "n": _SCRYPT_N, "r": _SCRYPT_R, "p": _SCRYPT_P,
+                "salt": b64(salt).decode()},
+        "cipher": "AES-256-GCM",
+        "nonce": b64(nonce).decode(),
+        "key": b64(sealed).decode(),
+    }  # fmt: skip
+    return (json.dumps(doc, indent=1) + "\n").encode("utf-8")
+
+
+def import_key_file(blob: bytes, passphrase: str) -> tuple[str, DataKey]:
+    """(database id, data key) from an exported file; KeyFileError with a sentence if not."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    try:
+        doc = json.loads(blob.decode("utf-8"))
+        if doc.get("format") != KEY_FILE_FORMAT or doc.get("version") != 1:
+            raise ValueError
+        kdf, database_id = doc["kdf"], str(doc["database_id"])
+        wrap = _scrypt(passphrase, base64.b64decode(kdf["salt"]), int(kdf["n"]), int(kdf["r"]),
+                       int(kdf["p"]))  # fmt: skip
+        nonce, sealed = base64.b64decode(doc["nonce"]), base64.b64decode(doc["key"])
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        raise KeyFileError("This file is not a CaseApp key export.") from exc
+    try:
+        raw = AESGCM(wrap).decrypt(nonce, sealed, database_id.encode("utf-8"))
+    except InvalidTag as exc:
+        raise KeyFileError("The passphrase does not open this key file.") from exc
+    return database_id, DataKey(raw)

@@ -10,7 +10,7 @@ from caseapp.models.lodging import LodgingBooking, LodgingOccupant
 from caseapp.models.patients import Companion, LocalPhysician, Patient
 from caseapp.models.programs import Criterion, Program, RecordRequirement, Setting, VisaType
 from caseapp.models.records import Attachment, RecordItem
-from caseapp.models.staff import ROLES, StaffUser
+from caseapp.models.staff import ROLES, StaffSession, StaffUser
 from caseapp.models.treatment import (
     COST_CATEGORIES,
     MILESTONE_KINDS,
@@ -55,6 +55,7 @@ __all__ = [
     "RecordRequirement",
     "ReviewCriterionResult",
     "Setting",
+    "StaffSession",
     "StaffUser",
     "StageHistory",
     "ToxicityEvent",

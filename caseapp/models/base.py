@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, MetaData
+from sqlalchemy import JSON, DateTime, LargeBinary, MetaData, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
+
+from caseapp.security import data_key_for
 
 # Named constraints let Alembic batch migrations drop and alter them on SQLite.
 NAMING_CONVENTION = {
@@ -40,6 +42,54 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+class EncryptedText(TypeDecorator[str]):
+    """Text encrypted at rest (AES-256-GCM with the database's data key; base64 of nonce+ct).
+
+    Each write uses a fresh nonce, so SQL can neither compare nor sort these columns: filter
+    in Python after loading, or search through a keyed index (Patient.passport_index).
+    """
+
+    impl = Text
+    cache_ok = True
+    encrypted = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return None if value is None else data_key_for(dialect).encrypt_text(value)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> str | None:
+        return None if value is None else data_key_for(dialect).decrypt_text(value)
+
+
+class EncryptedDate(TypeDecorator[date]):
+    """A date encrypted at rest (its ISO text, as EncryptedText)."""
+
+    impl = Text
+    cache_ok = True
+    encrypted = True
+
+    def process_bind_param(self, value: date | None, dialect: Dialect) -> str | None:
+        return None if value is None else data_key_for(dialect).encrypt_text(value.isoformat())
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> date | None:
+        if value is None:
+            return None
+        return date.fromisoformat(data_key_for(dialect).decrypt_text(value))
+
+
+class EncryptedBytes(TypeDecorator[bytes]):
+    """File contents encrypted at rest: nonce + ciphertext + tag as raw bytes."""
+
+    impl = LargeBinary
+    cache_ok = True
+    encrypted = True
+
+    def process_bind_param(self, value: bytes | None, dialect: Dialect) -> bytes | None:
+        return None if value is None else data_key_for(dialect).encrypt(bytes(value))
+
+    def process_result_value(self, value: bytes | None, dialect: Dialect) -> bytes | None:
+        return None if value is None else data_key_for(dialect).decrypt(bytes(value))
 
 
 class Base(DeclarativeBase):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, Numeric, String, Text
+from sqlalchemy import ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from caseapp.models.base import Base
+from caseapp.models.base import Base, EncryptedBytes
 from caseapp.models.patients import Patient
 from caseapp.models.programs import Program
 from caseapp.models.staff import StaffUser
@@ -89,4 +89,4 @@ class CaseDocument(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int]
-    content: Mapped[bytes | None] = mapped_column(LargeBinary)
+    content: Mapped[bytes | None] = mapped_column(EncryptedBytes())

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from caseapp.models.base import Base
+from caseapp.models.base import Base, EncryptedText
 
 
 class ClinicalFact(Base):
@@ -19,7 +19,7 @@ class ClinicalFact(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     key: Mapped[str] = mapped_column(String(60))
-    value: Mapped[str] = mapped_column(String(200))
+    value: Mapped[str] = mapped_column(EncryptedText())
     recorded_at: Mapped[datetime]
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
 
@@ -53,7 +53,7 @@ class ReviewCriterionResult(Base):
     label: Mapped[str] = mapped_column(String(300))
     kind: Mapped[str] = mapped_column(String(12))
     required: Mapped[bool] = mapped_column(default=True)
-    fact_value: Mapped[str] = mapped_column(String(200), default="")
+    fact_value: Mapped[str] = mapped_column(EncryptedText(), default="")
     result: Mapped[str] = mapped_column(String(10))  # met | not met | unknown
 
     review: Mapped[EligibilityReview] = relationship(back_populates="results")

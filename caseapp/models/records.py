@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from caseapp.models.base import Base
+from caseapp.models.base import Base, EncryptedBytes
 
 
 class Attachment(Base):
@@ -19,7 +19,7 @@ class Attachment(Base):
     mime_type: Mapped[str] = mapped_column(String(100), default="application/octet-stream")
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
+    content: Mapped[bytes] = mapped_column(EncryptedBytes())
     uploaded_at: Mapped[datetime]
     uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
 

@@ -26,6 +26,7 @@ from caseapp.models import (
     StageHistory,
     VisaApplication,
 )
+from caseapp.security import data_key_for
 from caseapp.services import eligibility, followup, interpreters, lodging, records, treatment, visa
 from caseapp.services.context import ServiceContext
 from caseapp.services.deadlines import Deadline, deadlines
@@ -233,8 +234,23 @@ def list_cases(
             q = q.where(StaffUser.login == owner.strip().lower())
         rows = s.execute(q).all()
         if search and search.strip():
+            # Name, ref, nationality: contains. Passport: exact, through its keyed index.
             needle = search.strip().casefold()
-            rows = [r for r in rows if needle in f"{r[1]}\n{r[2]}\n{r[3]}\n{r[4]}".casefold()]
+            index = data_key_for(s.get_bind().dialect).passport_index(search)
+            by_passport = set(
+                s.scalars(
+                    select(Case.id)
+                    .join(Patient, Patient.id == Case.patient_id)
+                    .where(Patient.passport_index == index)
+                )
+                if index
+                else ()
+            )
+            rows = [
+                r
+                for r in rows
+                if r[0] in by_passport or needle in f"{r[1]}\n{r[2]}\n{r[3]}".casefold()
+            ]
         open_ids = [r[0] for r in rows if r[6] in OPEN_STAGES]
         blockers = gate_blockers(s, heads(s, open_ids) if open_ids else [], today)
         due = deadlines(s, open_ids, today)

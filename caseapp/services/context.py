@@ -217,10 +217,16 @@ def _diff(obj: Any, action: str) -> dict[str, Any]:
             old = getattr(obj, key, None)
         if action == "create" and new is None:
             continue
-        if key in SENSITIVE_COLUMNS:
+        if key in SENSITIVE_COLUMNS or _is_sensitive(attr):
             changes[key] = ["•", "•"] if old != new else None
             continue
         changes[key] = [jsonable(old), jsonable(new)]
     if isinstance(obj, Attachment | CaseDocument):
         changes.pop("content", None)
     return {k: v for k, v in changes.items() if v is not None}
+
+
+def _is_sensitive(attr: Any) -> bool:
+    """Encrypted columns, and those marked info={"sensitive": True}, never enter the log."""
+    column = attr.columns[0]
+    return bool(getattr(column.type, "encrypted", False) or column.info.get("sensitive"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -44,6 +44,7 @@ def deadlines(session: Session, case_ids: Sequence[int], today: date) -> dict[in
 
 
 def _collect(session: Session, ids: list[int], today: date, out: dict[int, list[Deadline]]) -> None:
+    since = datetime.combine(today, time(0), CHINA_TZ)  # past appointments are not deadlines
     for cid, arrival, _stage in session.execute(
         select(Case.id, Case.planned_arrival, Case.stage).where(
             Case.id.in_(ids), Case.stage.in_(BEFORE_TRAVEL), Case.planned_arrival.is_not(None)
@@ -71,7 +72,7 @@ def _collect(session: Session, ids: list[int], today: date, out: dict[int, list[
     for cid, starts, title in session.execute(
         select(InterpreterBooking.case_id, InterpreterBooking.starts_at, InterpreterBooking.title)
         .join(Case, Case.id == InterpreterBooking.case_id)
-        .where(Case.id.in_(ids), Case.stage.in_(IN_CHINA))
+        .where(Case.id.in_(ids), Case.stage.in_(IN_CHINA), InterpreterBooking.starts_at >= since)
     ):
         day = starts.astimezone(CHINA_TZ).date()
         if day >= today:

@@ -2,6 +2,8 @@
 
 Cases are written with bulk inserts (ids assigned here) so 5,000 of them take seconds; the data
 is shaped by the same rules the gates use, so a case's stage matches what its data allows.
+The inserts go through the tables' column types, so encrypted columns are encrypted here too;
+only the passport search index, which the ORM sets on its own, is computed explicitly.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from caseapp import models as m
 from caseapp.paths import resource_path
-from caseapp.security import hash_password
+from caseapp.security import data_key_for, hash_password
 from caseapp.services.context import GENESIS_HASH, ServiceContext, audit_hash
 from caseapp.services.eligibility import FACTS, CriterionSpec, age_on, evaluate, fact_text
 from caseapp.services.errors import ValidationError
@@ -193,6 +195,7 @@ class _Generator:
         self, s: Session, rng: random.Random, today: date, now: datetime, pools: dict[str, Any]
     ) -> None:
         self.s, self.rng, self.today, self.now, self.pools = s, rng, today, now, pools
+        self.key = data_key_for(s.get_bind().dialect)
         self.programs = list(s.scalars(select(m.Program).order_by(m.Program.code)))
         self.specs = {
             p.id: [
@@ -412,13 +415,15 @@ class _Generator:
         )
         name = f"{first} {last}"
         phone = f"{nat['phone_prefix']} 555 {rng.randint(1000, 9999)}"
+        passport = _passport(rng)
         pid = rows.add(
             "patients",
             full_name=name,
             sex=sex,
             date_of_birth=dob,
             nationality=nat["country"],
-            passport_number=_passport(rng),
+            passport_number=passport,
+            passport_index=self.key.passport_index(passport),
             passport_expiry=expiry,
             languages=list(nat["languages"]),
             phone=phone,

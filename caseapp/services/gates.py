@@ -273,11 +273,12 @@ def _followup(
     session: Session, cases: Sequence[CaseHead], _today: date
 ) -> dict[int, list[Blocker]]:
     contacts: dict[int, list[ContactRow]] = defaultdict(list)
-    for f in session.scalars(
-        select(FollowupContact)
-        .where(FollowupContact.case_id.in_([c.id for c in cases]))
-        .order_by(FollowupContact.day_offset)
-    ):
+    fc = FollowupContact
+    for f in session.execute(
+        select(fc.id, fc.case_id, fc.day_offset, fc.due_on, fc.done_on, fc.missed, fc.note,
+               fc.response, fc.mrd)
+        .where(fc.case_id.in_([c.id for c in cases])).order_by(fc.day_offset)
+    ):  # fmt: skip
         contacts[f.case_id].append(
             ContactRow(f.id, f.day_offset, f.due_on, f.done_on, f.missed, f.note, f.response, f.mrd)
         )

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+from itertools import pairwise
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -34,18 +35,33 @@ class Coverage:
 def night_coverage(arrival: date, departure: date, stays: Iterable[tuple[date, date]]) -> Coverage:
     """Which nights from arrival to the night before departure are uncovered or double-booked.
 
-    A stay (check_in, check_out) covers the nights check_in .. check_out - 1.
+    A stay (check_in, check_out) covers the nights check_in .. check_out - 1. Sweeps the stay
+    boundaries, so the cost grows with the number of bookings, not of nights.
     """
-    counts: Counter[date] = Counter()
+    changes: Counter[date] = Counter()
     for check_in, check_out in stays:
-        night = check_in
-        while night < check_out:
-            counts[night] += 1
-            night += timedelta(days=1)
-    nights = [arrival + timedelta(days=i) for i in range((departure - arrival).days)]
-    gaps = _runs(n for n in nights if counts[n] == 0)
-    overlaps = _runs(sorted(n for n, c in counts.items() if c > 1))
+        if check_out > check_in:
+            changes[check_in] += 1
+            changes[check_out] -= 1
+    gaps: list[tuple[date, date]] = []
+    overlaps: list[tuple[date, date]] = []
+    count = 0
+    for start, following in pairwise(sorted(set(changes) | {arrival, departure})):
+        count += changes[start]
+        last = following - timedelta(days=1)
+        if count > 1:
+            _extend(overlaps, start, last)
+        if count == 0 and start < departure and following > arrival:
+            _extend(gaps, max(start, arrival), min(last, departure - timedelta(days=1)))
     return Coverage(tuple(gaps), tuple(overlaps))
+
+
+def _extend(runs: list[tuple[date, date]], first: date, last: date) -> None:
+    """Append the run first..last, merging it with the previous run when they touch."""
+    if runs and runs[-1][1] + timedelta(days=1) >= first:
+        runs[-1] = (runs[-1][0], max(runs[-1][1], last))
+    else:
+        runs.append((first, last))
 
 
 def _runs(nights: Iterable[date]) -> list[tuple[date, date]]:

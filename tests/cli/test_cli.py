@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,8 +17,15 @@ from tests.conftest import fresh_database_url
 ROOT = Path(__file__).resolve().parents[2]
 
 
+# The subprocesses share one test keyring file (the data key of each demo database lives there)
+# and trust --user without a password (CASEAPP_DEV_TRUST_USER, see README "Accounts").
+KEYRING_FILE = Path(tempfile.mkdtemp(prefix="caseapp-keyring-")) / "keyring.json"
+
+
 def caseapp(db_url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, CASEAPP_DB=db_url, QT_QPA_PLATFORM="offscreen")
+    env = dict(os.environ, CASEAPP_DB=db_url, QT_QPA_PLATFORM="offscreen",
+               PYTHON_KEYRING_BACKEND="tests.keyring_file.FileKeyring",
+               CASEAPP_TEST_KEYRING_FILE=str(KEYRING_FILE), CASEAPP_DEV_TRUST_USER="1")  # fmt: skip
     env.pop("CASEAPP_USER", None)
     return subprocess.run([sys.executable, "-m", "caseapp", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, input=stdin, timeout=120)  # fmt: skip
@@ -167,3 +175,10 @@ def test_packets_writes_the_travelling_cases(demo_url: str, tmp_path: Path) -> N
     treated = cases_json(demo_url, "--stage", "treatment")
     assert len(list(tmp_path.glob("*-packet.pdf"))) == len(treated)
     assert f"{len(treated)}/{len(treated)} packets" in result.stderr
+
+
+def test_cli_knows_every_document_kind() -> None:
+    from caseapp.cli import DOCUMENT_KIND_NAMES
+    from caseapp.docs import DOCUMENT_KINDS
+
+    assert tuple(DOCUMENT_KINDS) == DOCUMENT_KIND_NAMES

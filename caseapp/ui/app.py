@@ -1,0 +1,91 @@
+"""Start the window: QApplication set up once, the main window, the event loop."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from types import TracebackType
+from typing import Protocol
+
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+
+from caseapp.services.context import ServiceContext
+from caseapp.ui import documents_tab, errors, theme
+from caseapp.ui.main_window import MainWindow
+from caseapp.ui.worker import wait_for_workers
+
+ORGANIZATION = "CaseApp"
+APPLICATION = "CaseApp"
+log = logging.getLogger(__name__)
+
+
+class HasUrl(Protocol):
+    """What the window needs of caseapp.db.Database: the URL to show (password hidden)."""
+
+    @property
+    def url(self) -> str: ...
+
+
+def ensure_app() -> QApplication:
+    """The one QApplication, named so QSettings and the platform know the app."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setWindowIcon(theme.app_icon())
+    return app
+
+
+def make_settings() -> QSettings:
+    """Per-user settings; tests redirect them with QSettings.setPath and setDefaultFormat."""
+    return QSettings(
+        QSettings.defaultFormat(), QSettings.Scope.UserScope, ORGANIZATION, APPLICATION
+    )
+
+
+def create_main_window(
+    db: HasUrl | str,
+    ctx: ServiceContext,
+    *,
+    settings: QSettings | None = None,
+    autoload: bool = True,
+) -> MainWindow:
+    """Build the window without running the event loop (tests, screenshots)."""
+    ensure_app()
+    documents_tab.install()  # the Documents tab in every case workspace
+    url = db if isinstance(db, str) else db.url
+    return MainWindow(
+        ctx, url, settings if settings is not None else make_settings(), autoload=autoload
+    )
+
+
+main_window_for_tests = create_main_window
+
+
+def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    """A bug in a slot shows one sentence instead of vanishing into the terminal."""
+    log.error("unhandled error\n%s", "".join(traceback.format_exception(kind, exc, tb)))
+    if isinstance(exc, KeyboardInterrupt):
+        QApplication.quit()
+        return
+    window = QApplication.activeWindow()
+    QTimer.singleShot(0, lambda: errors.show_error(window, exc))
+
+
+def run_window(db: HasUrl, ctx: ServiceContext) -> int:
+    """Open the main window acting as ctx.actor; returns the application's exit code."""
+    app = ensure_app()
+    window = create_main_window(db, ctx)
+    window.show()
+    previous = sys.excepthook
+    sys.excepthook = _excepthook
+    try:
+        code = app.exec()
+    finally:
+        sys.excepthook = previous
+        wait_for_workers(timeout_ms=5000)
+    return int(code)
