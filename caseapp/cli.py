@@ -118,6 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="fill an empty database with realistic demo data")
     p.add_argument("--cases", type=int, default=60, help="number of cases (default 60)")
     p.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same data)")
+    p.add_argument(
+        "--if-empty", action="store_true", help="do nothing (exit 0) when the database has data"
+    )
 
     p = sub.add_parser("cases", help="the pipeline list")
     p.add_argument("--stage", help="only cases in this stage")
@@ -195,8 +198,14 @@ class Cli:
 
     @property
     def db(self) -> Database:
+        """--db, else $CASEAPP_DB, else the database chosen at first run, else the default."""
         if self._db is None:
-            self._db = open_database(self.args.db)
+            url = self.args.db or os.environ.get("CASEAPP_DB")
+            if not url:
+                from caseapp.services import first_run
+
+                url = first_run.configured_database_url()
+            self._db = open_database(url)
         return self._db
 
     def context(self, actor: Actor | None = None) -> ServiceContext:
@@ -241,6 +250,9 @@ class Cli:
     # ---- commands -------------------------------------------------------------------
 
     def demo(self) -> int:
+        if self.args.if_empty and not self.db.is_empty():
+            print("The database already has data; no demo data loaded.", file=self.out)
+            return EXIT_OK
         ctx = self.context(SYSTEM)
         summary = demo_service.build_demo(
             ctx, self.args.cases, self.args.seed, progress=self._progress
@@ -467,25 +479,48 @@ class Cli:
         return EXIT_OK if result.intact else EXIT_TAMPERED
 
     def gui(self) -> int:
-        if self.db.is_empty():
-            print("Empty database: loading demo data (60 cases)...", file=self.err)
-            demo_service.build_demo(self.context(SYSTEM), 60, 2026)
+        """The window; on an empty database the welcome wizard sets the office up first."""
         try:
-            from caseapp.ui.app import run_window
-        except ImportError:
+            from caseapp.ui.app import ensure_app, run_window
+        except ImportError:  # a build without Qt: the pipeline as text
             self.args.stage = self.args.owner = self.args.search = None
             self.args.json = False
             return self.cases()
+        ensure_app()
         try:
-            ctx = self.context()
+            ctx = self._window_context()
+        except DomainError as exc:
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.critical(None, "CaseApp", exc.message)
+            raise
+        if ctx is None:
+            return EXIT_OK
+        return run_window(self.db, ctx)
+
+    def _window_context(self) -> ServiceContext | None:
+        """Who the window acts as: the first admin after the wizard, else a login."""
+        if self.db.is_empty():
+            from caseapp.db import default_sqlite_path
+            from caseapp.ui.welcome import run_welcome
+
+            url = self.db.engine.url
+            here = (
+                Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
+            )
+            result = run_welcome(here or default_sqlite_path())
+            if result is None:
+                return None
+            self._db = result.database
+            if result.admin is not None:
+                return ServiceContext(self.db.session_factory, SYSTEM).as_actor(result.admin)
+        try:
+            return self.context()
         except auth_service.NotLoggedIn:
             from caseapp.ui.login import ask_login
 
             actor = ask_login(self.context(SYSTEM))
-            if actor is None:
-                return EXIT_OK
-            ctx = self.context(actor)
-        return run_window(self.db, ctx)
+            return None if actor is None else self.context(actor)
 
 
 class ProgressBar:

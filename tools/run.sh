@@ -8,4 +8,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e .
+# Demo data into the embedded database the first time (a real office uses the welcome wizard).
+# Global options only (e.g. --db URL): they apply to both commands.
+.venv/bin/caseapp "$@" demo --if-empty >/dev/null
 exec .venv/bin/caseapp "$@"

@@ -11,7 +11,8 @@ fi
 .venv/bin/python -m pip install --quiet -e ".[test]"
 export QT_QPA_PLATFORM=offscreen
 .venv/bin/ruff check caseapp tests
-.venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+# First pass on SQLite (the embedded default), whatever the environment says.
+env -u CASEAPP_TEST_PG_URL .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
 if [ -n "${CASEAPP_TEST_PG_URL:-}" ]; then
     echo "--- again on PostgreSQL: database tests"
     .venv/bin/python -m pytest -q -p no:cacheprovider -m "not slow" tests/services tests/cli

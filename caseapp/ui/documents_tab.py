@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QListView,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -117,7 +118,18 @@ class DocumentsTab(AreaTab):
         actions.addWidget(self.save_button)
         actions.addWidget(self.print_button)
         pane.addLayout(actions)
-        pane.addWidget(self.view, 1)
+        self.placeholder = QLabel(
+            "Choose a document on the left: its pages appear here.\n"
+            "Generate && keep stores the PDF with the case (the handoff letter opens the "
+            "treatment gate)."
+        )
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
+        self.placeholder.setStyleSheet("QLabel { color: #555; background: #f3f3f3; }")
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.placeholder)
+        self.pages.addWidget(self.view)
+        pane.addWidget(self.pages, 1)
         split = QSplitter()
         split.addWidget(left)
         split.addWidget(right)
@@ -129,6 +141,8 @@ class DocumentsTab(AreaTab):
         self.save_button.clicked.connect(self.save_as)
         self.print_button.clicked.connect(self.print_pdf)
         self.list.setCurrentIndex(self.kinds.index(0))
+        # Choosing a document shows it: previews render in the background in a tenth of a second.
+        self.list.selectionModel().currentChanged.connect(lambda *_: self._auto_preview())
         allowed = ctx.actor.can("documents.generate")
         for button in (self.preview_button, self.keep_button):
             button.setEnabled(allowed)
@@ -146,6 +160,10 @@ class DocumentsTab(AreaTab):
     def selected_kind(self) -> str:
         index = self.list.currentIndex()
         return str(self.kinds.data(index, Qt.ItemDataRole.UserRole) or self.kinds.kinds[0].name)
+
+    def _auto_preview(self) -> None:
+        if self.preview_button.isEnabled() and self.isVisible():
+            self.preview()
 
     def preview(self) -> None:
         self._run(self.selected_kind(), keep=False)
@@ -172,6 +190,7 @@ class DocumentsTab(AreaTab):
         self.buffer.setData(QByteArray(pdf))
         self.buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         self.pdf.load(self.buffer)
+        self.pages.setCurrentWidget(self.view)
         pages = self.pdf.pageCount()
         title = DOCUMENT_KINDS[kind].title
         self.status.setText(

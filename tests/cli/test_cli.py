@@ -182,3 +182,10 @@ def test_cli_knows_every_document_kind() -> None:
     from caseapp.docs import DOCUMENT_KINDS
 
     assert tuple(DOCUMENT_KINDS) == DOCUMENT_KIND_NAMES
+
+
+def test_demo_if_empty_leaves_a_filled_database_alone(demo_url: str) -> None:
+    before = len(cases_json(demo_url))
+    result = caseapp(demo_url, "demo", "--if-empty")
+    assert result.returncode == 0 and "already has data" in result.stdout
+    assert len(cases_json(demo_url)) == before

@@ -71,7 +71,7 @@ def test_ctrl_f_focuses_search_from_a_case_tab(qtbot: QtBot, window: MainWindow)
 
 
 def test_status_bar_shows_database_user_and_count(window: MainWindow) -> None:
-    assert window.db_label.text().startswith("Database: sqlite:///")
+    assert window.db_label.text().startswith(("Database: sqlite:///", "Database: postgresql"))
     assert window.user_label.text() == "Fatima Rahman · facilitator"
     assert window.cases_label.text() == "30 cases"
     url = "postgresql+psycopg://caseapp:s3cret@db.office/caseapp"
