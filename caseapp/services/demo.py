@@ -120,6 +120,8 @@ def build_demo(
         _reference_people(s, pools)
         if "agency" in pools and s.get(m.Setting, "agency") is None:
             s.add(m.Setting(key="agency", value=dict(pools["agency"])))
+        if s.get(m.Setting, "demo") is None:
+            s.add(m.Setting(key="demo", value={"seed": seed, "cases": cases}))
     with ctx.session_factory() as s:
         gen = _Generator(s, rng, ctx.today(), ctx.now(), pools)
         counts: dict[str, int] = defaultdict(int)
@@ -141,6 +143,23 @@ def build_demo(
         programs = s.scalar(select(func.count()).select_from(m.Program)) or 0
         interpreters = s.scalar(select(func.count()).select_from(m.Interpreter)) or 0
     return DemoSummary(cases, dict(counts), staff, programs, interpreters)
+
+
+def demo_login_hint(ctx: ServiceContext) -> str | None:
+    """For the login dialog of a demo database: which accounts to try (None elsewhere)."""
+    with ctx.read() as s:
+        if s.get(m.Setting, "demo") is None:
+            return None
+        people = [
+            (u.login, u.role)
+            for u in s.scalars(select(m.StaffUser).order_by(m.StaffUser.id))
+            if u.active and u.password_hash
+        ]
+    firsts = {}
+    for login, role in people:
+        firsts.setdefault(role, login)
+    accounts = ", ".join(f"{login} ({role})" for role, login in firsts.items())
+    return f"Demo database: log in as {accounts}; password {DEMO_PASSWORD}."
 
 
 def _sync_sequences(s: Session) -> None:

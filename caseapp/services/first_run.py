@@ -143,6 +143,43 @@ def server_password(choice: DatabaseChoice) -> str | None:
     return get_secret(choice.password_name)
 
 
+def check_connection(choice: DatabaseChoice, password: str | None = None) -> str:
+    """Connect once without changing anything and say what is there (Settings > Database).
+
+    An empty password for a server falls back to the one kept in keyring. ValidationError
+    carries the driver's reason when the connection fails.
+    """
+    from sqlalchemy import create_engine, inspect
+    from sqlalchemy.exc import SQLAlchemyError
+
+    validate_database(choice)
+    if choice.kind == "sqlite":
+        path = Path(choice.sqlite_path).expanduser()
+        if not path.exists():
+            if not path.parent.is_dir():
+                raise ValidationError(f"The folder {path.parent} does not exist.", "sqlite_path")
+            return f"{path} does not exist yet: CaseApp creates it when it starts with it."
+        args: dict[str, Any] = {}
+    else:
+        password = password or server_password(choice) or ""
+        args = {"connect_timeout": 5}
+    engine = create_engine(choice.url(password), connect_args=args)
+    try:
+        with engine.connect() as conn:
+            has_data = inspect(conn).has_table("staff_users")
+            server = conn.dialect.server_version_info or ()
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        field = "sqlite_path" if choice.kind == "sqlite" else "host"
+        raise ValidationError(f"CaseApp could not connect: {reason}", field) from None
+    finally:
+        engine.dispose()
+    name = "SQLite" if choice.kind == "sqlite" else "PostgreSQL"
+    version = ".".join(str(part) for part in server[:2])
+    found = "it holds CaseApp data" if has_data else "it is empty: CaseApp sets it up on start"
+    return f"Connected to {name} {version}; {found}."
+
+
 # ---- which database this computer uses ------------------------------------------------------
 
 

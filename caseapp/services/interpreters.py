@@ -218,8 +218,8 @@ class InterpreterInput:
     city: str = ""
 
 
-def add_interpreter(ctx: ServiceContext, data: InterpreterInput) -> InterpreterRow:
-    ctx.require("interpreters.manage")
+def _clean(data: InterpreterInput) -> tuple[list[str], Decimal]:
+    """The languages and rate of a roster entry, checked (add and update share the rules)."""
     if not data.name.strip():
         raise ValidationError("Enter the interpreter's name.", "name")
     languages = [lang.strip() for lang in data.languages if lang.strip()]
@@ -231,6 +231,12 @@ def add_interpreter(ctx: ServiceContext, data: InterpreterInput) -> InterpreterR
         raise ValidationError("The hourly rate must be a number.", "hourly_rate_cny") from None
     if rate < 0:
         raise ValidationError("The hourly rate cannot be negative.", "hourly_rate_cny")
+    return languages, rate
+
+
+def add_interpreter(ctx: ServiceContext, data: InterpreterInput) -> InterpreterRow:
+    ctx.require("interpreters.manage")
+    languages, rate = _clean(data)
     with ctx.unit_of_work() as uow:
         i = Interpreter(
             name=data.name.strip(),
@@ -243,6 +249,45 @@ def add_interpreter(ctx: ServiceContext, data: InterpreterInput) -> InterpreterR
             city=data.city.strip(),
         )
         uow.session.add(i)
+        uow.session.flush()
+        return _row(i)
+
+
+def _get_interpreter(s: Session, interpreter_id: int) -> Interpreter:
+    found = s.get(Interpreter, interpreter_id)
+    if found is None:
+        raise NotFound(f"No interpreter with id {interpreter_id}.")
+    return found
+
+
+def update_interpreter(
+    ctx: ServiceContext, interpreter_id: int, data: InterpreterInput
+) -> InterpreterRow:
+    """Correct a roster entry (bookings keep pointing at the same interpreter)."""
+    ctx.require("interpreters.manage")
+    languages, rate = _clean(data)
+    with ctx.unit_of_work() as uow:
+        i = _get_interpreter(uow.session, interpreter_id)
+        i.name = data.name.strip()
+        i.name_zh = data.name_zh.strip()
+        i.languages = languages
+        i.medical_certified = data.medical_certified
+        i.hourly_rate_cny = rate
+        i.phone = data.phone.strip()
+        i.email = data.email.strip()
+        i.city = data.city.strip()
+        uow.session.flush()
+        return _row(i)
+
+
+def set_interpreter_active(
+    ctx: ServiceContext, interpreter_id: int, active: bool
+) -> InterpreterRow:
+    """Take an interpreter off the suggestions (or back on); past bookings stay as they were."""
+    ctx.require("interpreters.manage")
+    with ctx.unit_of_work() as uow:
+        i = _get_interpreter(uow.session, interpreter_id)
+        i.active = active
         uow.session.flush()
         return _row(i)
 

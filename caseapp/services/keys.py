@@ -1,4 +1,7 @@
-"""The data key leaves a workstation only sealed with a passphrase, and only by an admin."""
+"""The data key leaves a workstation only sealed with a passphrase, and only by an admin.
+
+Importing needs no role: a key file only installs when it opens this very database.
+"""
 
 from __future__ import annotations
 
@@ -26,3 +29,21 @@ def export_data_key(ctx: ServiceContext, passphrase: str) -> bytes:
         key = data_key_for(uow.session.get_bind().dialect)
         uow.note("DataKey", database_id, "export")
     return export_key_file(key, database_id, passphrase)
+
+
+def import_data_key(ctx: ServiceContext, blob: bytes, passphrase: str) -> str:
+    """Keep the key of an exported file in this computer's keyring (Settings > Data key).
+
+    DataKeyMissing says when the passphrase or the database is wrong; KeyringUnavailable when
+    there is no keyring to keep it in. Returns the database id the key belongs to.
+    """
+    from caseapp.db import install_key_file
+
+    if not passphrase:
+        raise ValidationError("Enter the passphrase the key file was sealed with.", "passphrase")
+    with ctx.read() as s:
+        engine = s.get_bind()
+    database_id = install_key_file(engine, blob, passphrase)  # type: ignore[arg-type]
+    with ctx.unit_of_work() as uow:
+        uow.note("DataKey", database_id, "import")
+    return database_id

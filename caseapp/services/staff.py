@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -25,10 +26,11 @@ class StaffRow:
     email: str
     phone: str
     active: bool
+    locked_until: datetime | None = None  # set after five failed log-ins; may be past
 
 
 def _row(u: StaffUser) -> StaffRow:
-    return StaffRow(u.id, u.login, u.full_name, u.role, u.email, u.phone, u.active)
+    return StaffRow(u.id, u.login, u.full_name, u.role, u.email, u.phone, u.active, u.locked_until)
 
 
 def list_staff(ctx: ServiceContext, role: str | None = None) -> list[StaffRow]:

@@ -81,6 +81,7 @@ class DocumentsTab(AreaTab):
         self.pdf_bytes: bytes | None = None
         self.current_kind: str | None = None
         self.op: BackgroundOp | None = None
+        self._generation = 0  # the newest render asked for; older results are dropped
         self.kinds = KindListModel()
         self.list = QListView()
         self.list.setModel(self.kinds)
@@ -175,9 +176,20 @@ class DocumentsTab(AreaTab):
         ctx, ref = self.ctx, self.ref
         work = documents.generate_document if keep else documents.render_document
         self.status.setText(f"Rendering {DOCUMENT_KINDS[kind].title.lower()}…")
-        self.op = BackgroundOp(
-            self, lambda: work(ctx, kind, ref), lambda pdf: self._show(kind, pdf, keep)
-        ).failure(self._failed)
+        self._generation += 1
+        generation = self._generation
+
+        def shown(pdf: bytes) -> None:
+            if keep:
+                self.changed.emit()  # kept even if a newer preview replaces it on screen
+            if generation == self._generation:  # a late older render never covers a newer one
+                self._show(kind, pdf, keep)
+
+        def failed(exc: BaseException) -> None:
+            if generation == self._generation:
+                self._failed(exc)
+
+        self.op = BackgroundOp(self, lambda: work(ctx, kind, ref), shown).failure(failed)
         self.op.run_in_background()
 
     def _failed(self, exc: BaseException) -> None:
@@ -198,8 +210,6 @@ class DocumentsTab(AreaTab):
             + (" — kept with the case." if kept else " — preview (not kept).")
         )
         self._update_actions()
-        if kept:
-            self.changed.emit()
 
     def _update_actions(self) -> None:
         has = self.pdf_bytes is not None

@@ -60,10 +60,25 @@ class LoginDialog(QDialog):
         self.buttons.accepted.connect(self.try_login)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        hint = self._demo_hint()
+        if hint:
+            self.hint = QLabel(hint)
+            self.hint.setObjectName("demoHint")
+            self.hint.setWordWrap(True)
+            self.hint.setStyleSheet("QLabel { background: #eef6f8; padding: 6px; }")
+            layout.addWidget(self.hint)
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         (self.password_edit if login else self.login_edit).setFocus()
+
+    def _demo_hint(self) -> str | None:
+        from caseapp.services.demo import demo_login_hint
+
+        try:
+            return demo_login_hint(self._ctx_factory())
+        except DomainError:
+            return None
 
     def try_login(self) -> None:
         """One attempt (argon2 takes ~50 ms: fine on the UI thread, no worker needed)."""

@@ -283,6 +283,36 @@ class MainWindow(QMainWindow):
             "&Keyboard shortcuts", self.show_shortcuts, [K("F1")], name="shortcuts"
         )
         self.about_action = self._action("&About CaseApp", self.show_about, name="about")
+        self.settings_action = self._action(
+            "&Settings…",
+            self.show_settings,
+            [K("Ctrl+,")],
+            tip="Letterhead, pipeline thresholds, database, data key, your password",
+            name="settings",
+        )
+        self.staff_action = self._action(
+            "&Staff and interpreters…",
+            self.show_staff_admin,
+            tip="Staff accounts (admins) and the interpreter roster",
+            name="staff_admin",
+        )
+        may_staff = can("staff.manage") or can("interpreters.manage")
+        self.staff_action.setEnabled(may_staff)
+        if not may_staff:
+            self.staff_action.setToolTip(
+                f"Your role ({self.ctx.actor.role}) may not manage staff or interpreters."
+            )
+            self.staff_action.setStatusTip(self.staff_action.toolTip())
+        self.audit_action = self._action(
+            "&Audit trail…",
+            self.show_audit,
+            tip="Who changed what, when, across the office",
+            name="audit_trail",
+        )
+        self.audit_action.setEnabled(can("audit.view"))
+        if not can("audit.view"):
+            self.audit_action.setToolTip("Only managers and admins see the office's audit trail.")
+            self.audit_action.setStatusTip(self.audit_action.toolTip())
 
     def _build_pipeline_page(self) -> None:
         page = QWidget()
@@ -390,6 +420,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.new_case_action)
         file_menu.addAction(self.reload_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = mb.addMenu("&Edit")
         edit_menu.addAction(self.find_action)
@@ -404,6 +436,10 @@ class MainWindow(QMainWindow):
             view_menu.addAction(action)
         view_menu.addSeparator()
         view_menu.addAction(self.mine_action)
+        tools_menu = mb.addMenu("&Tools")
+        tools_menu.setToolTipsVisible(True)  # disabled entries say why
+        tools_menu.addAction(self.staff_action)
+        tools_menu.addAction(self.audit_action)
         help_menu = mb.addMenu("&Help")
         help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self.about_action)
@@ -412,6 +448,7 @@ class MainWindow(QMainWindow):
             "Edit": edit_menu,
             "Case": case_menu,
             "View": view_menu,
+            "Tools": tools_menu,
             "Help": help_menu,
         }
 
@@ -888,6 +925,40 @@ class MainWindow(QMainWindow):
         dialog.show()
         self.shortcuts_dialog = dialog
         return dialog
+
+    def show_settings(self) -> QDialog:
+        """Settings (non-modal); the letterhead and thresholds apply from the next use."""
+        from caseapp.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.ctx, self.db_url, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.settings_dialog = dialog
+        return dialog
+
+    def show_staff_admin(self) -> QDialog | None:
+        from caseapp.ui.staff_admin import StaffAdminDialog
+
+        if not self.staff_action.isEnabled():
+            return None
+        dialog = StaffAdminDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.staff_dialog = dialog
+        return dialog
+
+    def show_audit(self) -> QDialog | None:
+        """The office-wide trail; double-clicking an entry of a case opens it here."""
+        from caseapp.ui.audit_viewer import AuditViewer
+
+        if not self.ctx.actor.can("audit.view"):
+            return None
+        viewer = AuditViewer(self.ctx, self)
+        viewer.openCase.connect(self.open_case)
+        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        viewer.show()
+        self.audit_viewer = viewer
+        return viewer
 
     def show_about(self) -> None:
         about = optional_widget("caseapp.ui.about", "AboutDialog")

@@ -23,3 +23,11 @@ def test_wrong_then_right_password(qtbot: QtBot, demo_db: ServiceContext) -> Non
         "helen",
         "manager",
     )
+
+
+def test_demo_database_names_the_demo_accounts(qtbot, demo_db) -> None:  # type: ignore[no-untyped-def]
+    from caseapp.ui.login import LoginDialog
+
+    dialog = LoginDialog(lambda: demo_db)
+    qtbot.addWidget(dialog)
+    assert "helen (manager)" in dialog.hint.text() and "caseapp-demo-2026" in dialog.hint.text()
