@@ -31,7 +31,6 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QRunnable,
     QSettings,
     Qt,
     QThreadPool,
@@ -59,6 +58,7 @@ from caseapp.services import reports
 from caseapp.services.context import ServiceContext
 from caseapp.services.errors import DomainError
 from caseapp.ui import errors
+from caseapp.ui.worker import BackgroundOp
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 DASH = "—"
@@ -193,34 +193,12 @@ class TupleTableModel(QAbstractTableModel):
 # ---- background refresh --------------------------------------------------------------------
 
 
-class _JobSignals(QObject):
-    done = Signal(int, object, object)  # generation, PipelineReport, FilterChoices | None
-    failed = Signal(int, object)  # generation, the exception
-
-
-class _ReportJob(QRunnable):
-    """Computes the report off the UI thread; touches no widget, answers by signal."""
-
-    def __init__(
-        self,
-        ctx: ServiceContext,
-        filters: reports.ReportFilters,
-        generation: int,
-        with_choices: bool,
-    ) -> None:
-        super().__init__()
-        self.ctx, self.filters = ctx, filters
-        self.generation, self.with_choices = generation, with_choices
-        self.signals = _JobSignals()
-
-    def run(self) -> None:
-        try:
-            report = reports.pipeline_report(self.ctx, self.filters)
-            choices = reports.filter_choices(self.ctx) if self.with_choices else None
-        except Exception as exc:  # a crash must reach the UI, not die with the thread
-            self.signals.failed.emit(self.generation, exc)
-        else:
-            self.signals.done.emit(self.generation, report, choices)
+def _compute(
+    ctx: ServiceContext, filters: reports.ReportFilters, with_choices: bool
+) -> tuple[reports.PipelineReport, reports.FilterChoices | None]:
+    """Runs off the UI thread (BackgroundOp): touches no widget."""
+    report = reports.pipeline_report(ctx, filters)
+    return report, reports.filter_choices(ctx) if with_choices else None
 
 
 # ---- widgets -------------------------------------------------------------------------------
@@ -326,7 +304,6 @@ class DashboardView(QWidget):
         self._pool = pool or QThreadPool.globalInstance()
         self._generation = itertools.count(1)
         self._current = 0
-        self._jobs: dict[int, _ReportJob] = {}
         self._choices_loaded = False
         self.report: reports.PipelineReport | None = None
         self._stage_order: list[str] = []
@@ -556,17 +533,19 @@ class DashboardView(QWidget):
         self._save_filters(self._filters)
         generation = next(self._generation)
         self._current = generation
-        job = _ReportJob(self.ctx, self._filters, generation, not self._choices_loaded)
-        job.setAutoDelete(False)
-        job.signals.done.connect(self._on_report)
-        job.signals.failed.connect(self._on_failed)
-        self._jobs[generation] = job
+        ctx, filters, with_choices = self.ctx, self._filters, not self._choices_loaded
         self.status.setText("Computing…")
         self.refresh_button.setEnabled(False)
-        self._pool.start(job)
+        # The shared worker lets the pool own each task: a task kept and freed here could be
+        # deleted while its thread was still returning from run() (a crash seen in CI).
+        BackgroundOp(
+            self,
+            lambda: _compute(ctx, filters, with_choices),
+            lambda result: self._on_report(generation, *result),
+            pool=self._pool,
+        ).failure(lambda exc: self._on_failed(generation, exc)).run_in_background()
 
     def _finish(self, generation: int) -> bool:
-        self._jobs.pop(generation, None)
         if generation != self._current:
             return False  # an older refresh answering late: a newer one is on its way
         self.refresh_button.setEnabled(True)
