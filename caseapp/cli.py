@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import os
@@ -362,9 +363,11 @@ class Cli:
     def pdf(self) -> int:
         from caseapp.services import documents
 
-        pdf = documents.generate_document(self.context(), self.args.kind, self.args.ref)
+        ctx = self.context()
+        pdf = documents.render_document(ctx, self.args.kind, self.args.ref)
         target = Path(self.args.output or f"{self.args.ref.upper()}-{self.args.kind}.pdf")
-        write_file(target, pdf)
+        write_file(target, pdf)  # first: a file that cannot be written keeps nothing
+        documents.keep_document(ctx, self.args.kind, self.args.ref, pdf)
         print(f"{target} ({len(pdf) // 1024 + 1} KB)", file=self.out)
         return EXIT_OK
 
@@ -546,8 +549,9 @@ class ProgressBar:
 
 
 def write_file(target: Path, content: bytes) -> None:
+    if not target.parent.is_dir():
+        raise DomainError(f"Could not write {target}: the folder {target.parent} does not exist.")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
     except OSError as exc:
         raise DomainError(f"Could not write {target}: {exc.strerror}.") from None
@@ -659,6 +663,14 @@ def main(
     except KeyboardInterrupt:
         print("caseapp: interrupted; nothing was saved.", file=err)
         return 130
+    except BrokenPipeError:  # `caseapp cases | head`: the reader left, which is fine
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the exit-time flush
+        return EXIT_OK
+    except OSError as exc:  # a file the user named cannot be read or written
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"caseapp: cannot use{where}: {exc.strerror or exc}.", file=err)
+        return EXIT_USAGE
     except SQLAlchemyError as exc:
         log = write_crash_log()
         print(

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
 from caseapp.services import reports
 from caseapp.services.context import ServiceContext
 from caseapp.services.errors import ValidationError
-from caseapp.services.report_export import report_to_csv, report_to_json
+from caseapp.services.report_export import (
+    FORMATS,
+    document_settings,
+    export_bytes,
+    report_to_csv,
+    report_to_json_text,
+)
 
-if TYPE_CHECKING:
-    from caseapp.docs.data import DocumentSettings
-
-FORMATS = ("json", "csv", "pdf")
+__all__ = ["FORMATS", "add_report_parser", "document_settings", "filters_from_args", "run_report"]
 
 
 def _day(text: str) -> date:
@@ -58,27 +60,6 @@ def filters_from_args(args: argparse.Namespace) -> reports.ReportFilters:
     )
 
 
-def document_settings(ctx: ServiceContext) -> DocumentSettings:
-    """Letterhead and page size from settings, with a plain default while none is stored."""
-    from caseapp.docs.data import DocumentSettings, Letterhead
-
-    stored = reports.report_letterhead(ctx)
-    head = stored["letterhead"]
-    letterhead = (
-        Letterhead(
-            agency_name=str(head.get("agency_name", "CaseApp")),
-            address=str(head.get("address", "")),
-            phone=str(head.get("phone", "")),
-            email=str(head.get("email", "")),
-            logo_path=head.get("logo_path") or None,
-        )
-        if head
-        else Letterhead(agency_name="CaseApp", address="", phone="", email="")
-    )
-    page = stored["page_size"] if stored["page_size"] in ("A4", "Letter") else "A4"
-    return DocumentSettings(letterhead=letterhead, page_size=page)
-
-
 def run_report(args: argparse.Namespace, ctx: ServiceContext, out: TextIO) -> int:
     """Compute the report once and write it in the asked format; returns the exit code."""
     if getattr(args, "report_kind", "pipeline") != "pipeline":
@@ -86,10 +67,7 @@ def run_report(args: argparse.Namespace, ctx: ServiceContext, out: TextIO) -> in
     report = reports.pipeline_report(ctx, filters_from_args(args))
     output: str | None = args.output
     if args.format == "pdf":
-        # Imported here: the document package costs a quarter second that JSON and CSV skip.
-        from caseapp.docs.report import render_pipeline_report
-
-        pdf = render_pipeline_report(report_to_json(report), document_settings(ctx))
+        pdf = export_bytes(ctx, report, "pdf")
         path = Path(output or f"pipeline-{report.today.isoformat()}.pdf")
         if output == "-":
             buffer = getattr(out, "buffer", None) or sys.stdout.buffer
@@ -99,19 +77,9 @@ def run_report(args: argparse.Namespace, ctx: ServiceContext, out: TextIO) -> in
         path.write_bytes(pdf)
         print(f"Wrote {path} ({len(pdf) // 1024 + 1} KB).", file=out)
         return 0
-    if args.format == "csv":
-        text = report_to_csv(report)
-        if output and output != "-":
-            # The BOM tells spreadsheet programs the file is UTF-8 (names in any script).
-            Path(output).write_text(text, encoding="utf-8-sig", newline="")
-            print(f"Wrote {output}.", file=out)
-        else:
-            out.write(text)
-        return 0
-    text = json.dumps(report_to_json(report), ensure_ascii=False, indent=2) + "\n"
     if output and output != "-":
-        Path(output).write_text(text, encoding="utf-8")
+        Path(output).write_bytes(export_bytes(ctx, report, args.format))
         print(f"Wrote {output}.", file=out)
-    else:
-        out.write(text)
+        return 0
+    out.write(report_to_csv(report) if args.format == "csv" else report_to_json_text(report))
     return 0

@@ -25,7 +25,10 @@ MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
 SESSION_LIFETIME = timedelta(hours=12)  # one working day; then `caseapp login` again
 MIN_PASSWORD_LENGTH = 10
-WRONG_CREDENTIALS = "Wrong login or password."
+WRONG_CREDENTIALS = (
+    "Wrong login or password. After 5 failed attempts in a row an account is locked for "
+    "15 minutes."
+)
 
 
 class LoginFailed(DomainError):
@@ -78,13 +81,12 @@ def login(ctx: ServiceContext, login: str, password: str) -> Actor:
         user = _find(s, login)
     if user is None or not user.password_hash:
         verify_password(_dummy_hash(), password)
-        if user is not None:
-            raise LoginFailed(
-                f"The account {user.login!r} has no password yet: ask an administrator to set one."
-            )
         raise LoginFailed(WRONG_CREDENTIALS)
     now = ctx.now()
     if user.locked_until is not None and user.locked_until > now:
+        # Only someone who knows the password learns that the account exists and is locked.
+        if not verify_password(user.password_hash, password):
+            raise LoginFailed(WRONG_CREDENTIALS)
         raise LoginFailed(
             f"The account {user.login!r} is locked after {MAX_FAILED_LOGINS} failed log-ins; "
             f"try again after {_local(user.locked_until)}, or ask an administrator to unlock it."
@@ -107,12 +109,7 @@ def login(ctx: ServiceContext, login: str, password: str) -> Actor:
                 u.password_hash = hash_password(password)
             uow.note("StaffUser", u.id, "login")
     if not ok:
-        if locked:
-            raise LoginFailed(
-                f"{WRONG_CREDENTIALS} After {MAX_FAILED_LOGINS} failed attempts the account is "
-                f"locked until {_local(now + LOCKOUT)}."
-            )
-        raise LoginFailed(WRONG_CREDENTIALS)
+        raise LoginFailed(WRONG_CREDENTIALS)  # the same words whether or not it just locked
     if not user.active:
         raise LoginFailed(f"The account {user.login!r} is disabled: ask an administrator.")
     return _actor(user)

@@ -90,14 +90,22 @@ def _rate(text: str) -> Decimal:
         raise ValidationError(
             f"The exchange rate must be a number, not {text!r}.", "cny_per_home_unit"
         ) from None
-    if rate <= 0:
-        raise ValidationError("The exchange rate must be above zero.", "cny_per_home_unit")
+    if not rate.is_finite() or not 0 < rate < 100_000_000:
+        raise ValidationError(
+            "The exchange rate must be above zero and below 100 million.", "cny_per_home_unit"
+        )
     return rate
 
 
 def next_ref(session: Session, year: int) -> str:
     prefix = f"CA-{year}-"
-    last = session.scalar(select(func.max(Case.ref)).where(Case.ref.like(prefix + "%")))
+    # The longest ref first: "CA-2026-10000" must count as more than "CA-2026-9999".
+    last = session.scalar(
+        select(Case.ref)
+        .where(Case.ref.like(prefix + "%"))
+        .order_by(func.length(Case.ref).desc(), Case.ref.desc())
+        .limit(1)
+    )
     number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
     return f"{prefix}{number:04d}"
 
@@ -231,6 +239,7 @@ def list_cases(
         if stage:
             q = q.where(Case.stage == stage)
         if owner:
+            get_staff(s, owner)  # an unknown login is a mistake to name, not "0 cases"
             q = q.where(StaffUser.login == owner.strip().lower())
         rows = s.execute(q).all()
         if search and search.strip():
@@ -478,7 +487,7 @@ def case_detail(ctx: ServiceContext, ref: str) -> CaseDetail:
             interpreter_bookings=tuple(appts.get(case.id, [])),
             milestones=tuple(milestones),
             toxicities=tuple(treatment.toxicity_rows(s, case.id, day0)),
-            costs=tuple(treatment.cost_rows(s, case.id)),
+            costs=tuple(treatment.cost_rows(s, case.id)) if ctx.actor.can("costs.view") else (),
             followups=tuple(followup.contact_rows(s, case.id)),
             documents=docs,
             deadlines=tuple(deadlines(s, [case.id], today).get(case.id, []))
@@ -594,6 +603,10 @@ def update_plan(ctx: ServiceContext, ref: str, plan: PlanInput, version: int) ->
 
     ctx.require("case.edit")
     _plan_dates(plan.planned_arrival, plan.planned_departure)
+    if len(plan.home_currency.strip()) != 3:
+        raise ValidationError(
+            "The home currency is a three-letter code such as KZT.", "home_currency"
+        )
     rate = _rate(plan.cny_per_home_unit)
     with ctx.unit_of_work() as uow:
         s = uow.session

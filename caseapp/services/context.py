@@ -11,13 +11,13 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import event, inspect, select, text
+from sqlalchemy import String, event, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from caseapp.models import Attachment, AuditEntry, CaseDocument
 from caseapp.security import ACTION_WORDS, Actor
-from caseapp.services.errors import PermissionDenied, StaleEdit
+from caseapp.services.errors import PermissionDenied, StaleEdit, ValidationError
 
 Clock = Callable[[], datetime]
 
@@ -72,6 +72,7 @@ class ServiceContext:
         """Begin, yield, then write the audit entries and commit; roll back on any error."""
         session = self.session_factory()
         uow = UnitOfWork(session, self, case_id)
+        event.listen(session, "before_flush", check_lengths)
         event.listen(session, "after_flush", uow.collect_changes)
         try:
             yield uow
@@ -89,6 +90,7 @@ class ServiceContext:
             raise
         finally:
             event.remove(session, "after_flush", uow.collect_changes)
+            event.remove(session, "before_flush", check_lengths)
             session.close()
 
     @contextmanager
@@ -144,8 +146,10 @@ class UnitOfWork:
             case_id = getattr(obj, "case_id", None) or self.case_id
             if obj.__class__.__name__ == "Case":
                 case_id = obj.id
-            ident = inspect(obj).identity
-            entity_id = ",".join(str(i) for i in ident) if ident else "?"
+            state = inspect(obj)
+            # New rows have their ids by now, but no identity key until the flush ends.
+            ident = state.identity or state.mapper.primary_key_from_instance(obj)
+            entity_id = ",".join(str(i) for i in ident if i is not None) or "?"
             self.pending.append(
                 PendingAudit(obj.__class__.__name__, entity_id, action, changes, case_id)
             )
@@ -154,9 +158,14 @@ class UnitOfWork:
         if not self.pending:
             return
         session = self.session
-        if session.get_bind().dialect.name == "postgresql":
+        dialect = session.get_bind().dialect.name
+        if dialect == "postgresql":
             # Serialise writers on the hash chain so two offices never fork it.
             session.execute(text("SELECT pg_advisory_xact_lock(4242)"))
+        elif dialect == "sqlite":
+            # Take SQLite's write lock before reading the last hash: a unit of work that only
+            # writes audit notes (a log-in) would otherwise read it unlocked and fork the chain.
+            session.execute(text("UPDATE audit_entries SET id = id WHERE 0"))
         prev = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
         prev = prev or GENESIS_HASH
         now = self.now
@@ -166,7 +175,7 @@ class UnitOfWork:
                 at=now,
                 actor_id=actor.id,
                 actor_login=actor.login,
-                case_id=item.case_id,
+                case_id=item.case_id or self.case_id,  # rows made before the case had an id
                 entity=item.entity,
                 entity_id=item.entity_id,
                 action=item.action,
@@ -179,6 +188,24 @@ class UnitOfWork:
             session.add(entry)
         self.pending.clear()
         session.flush()
+
+
+def check_lengths(session: Session, _context: Any, _instances: Any) -> None:
+    """Text longer than its column is a sentence for the user on every database.
+
+    PostgreSQL refuses it with a driver error and SQLite stores it silently; both are wrong.
+    """
+    for obj in (*session.new, *session.dirty):
+        for column in inspect(obj).mapper.columns:
+            limit = getattr(column.type, "length", None)
+            if not isinstance(column.type, String) or not limit:
+                continue
+            value = getattr(obj, column.key, None)
+            if isinstance(value, str) and len(value) > limit:
+                label = column.key.replace("_", " ").capitalize()
+                raise ValidationError(
+                    f"{label} is too long: at most {limit} characters.", column.key
+                )
 
 
 def audit_hash(entry: AuditEntry) -> str:

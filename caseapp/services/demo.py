@@ -276,7 +276,7 @@ class _Generator:
         reached = exit_from or stage
         k = m.STAGES.index(reached)
         ready = rng.random() < 0.5 if stage in m.OPEN_STAGES else True
-        arrival, departure, infusion = self._dates(reached)
+        arrival, departure, infusion = self._dates(reached, ready)
         nat = rng.choice(self.pools["nationality"])
         patient_id, name, dob, languages, companions = self._patient(
             rows, nat, program, departure, reached, ready
@@ -370,13 +370,15 @@ class _Generator:
             self._treatment(rows, case_id, arrival, infusion, departure, k, ready)
         self.case_audit.append((case_id, ref, name))
 
-    def _dates(self, reached: str) -> tuple[date, date, date]:
+    def _dates(self, reached: str, ready: bool) -> tuple[date, date, date]:
         rng, today = self.rng, self.today
         stay = rng.choice((63, 70, 77, 84, 91))
         if m.STAGES.index(reached) <= 4:
             arrival = today + timedelta(days=rng.randint(21, 110))
+        elif reached == "treatment" and ready:  # infused and discharged: arrived 8+ weeks ago
+            arrival = today - timedelta(days=rng.randint(56, 75))
         elif reached == "treatment":
-            arrival = today - timedelta(days=rng.randint(3, 75))
+            arrival = today - timedelta(days=rng.randint(3, 45))
         elif reached == "followup":
             arrival = today - timedelta(days=stay + rng.randint(5, 330))
         else:
@@ -401,6 +403,8 @@ class _Generator:
             stage = m.STAGES[j]
             if j == 5:
                 at = datetime.combine(arrival, time(10), UTC)
+            elif j == 6:  # follow-up starts when the patient flies home
+                at = datetime.combine(departure, time(10), UTC)
             else:
                 low, high = DAYS_IN_STAGE.get(stage, (5, 20))
                 at = out[0] - timedelta(
@@ -455,6 +459,13 @@ class _Generator:
         companions = []
         n_comp = 1 if age < 18 else rng.choice((0, 1, 1, 1, 2))
         relations = ["mother", "father"] if age < 18 else self.pools["companion_relations"]
+        if 18 <= age < 40:  # young adults travel with parents, partners and siblings
+            relations = [r for r in relations if r not in ("son", "daughter")]
+        elif age >= 55:
+            relations = [r for r in relations if r not in ("mother", "father")]
+        years_apart = {"mother": (20, 35), "father": (22, 38), "son": (-38, -20),
+                       "daughter": (-38, -20), "spouse": (-6, 6), "brother": (-9, 9),
+                       "sister": (-9, 9)}  # fmt: skip
         for _ in range(n_comp):
             rel = rng.choice(relations)
             csex = (
@@ -463,16 +474,19 @@ class _Generator:
                 else ("M" if rel in ("father", "son", "brother") else ("M" if sex == "F" else "F"))
             )
             cfirst = rng.choice(nat["female_first"] if csex == "F" else nat["male_first"])
-            cname = (
-                f"{cfirst} {last if csex == 'M' else (nat.get('last_female') or nat['last'])[idx]}"
+            surname = (
+                nat["last"][idx] if csex == "M" else (nat.get("last_female") or nat["last"])[idx]
             )
+            cname = f"{cfirst} {surname}"
+            low, high = years_apart.get(rel, (-10, 10))
+            cage = max(18, age + rng.randint(low, high))
             cid = rows.add(
                 "companions",
                 patient_id=pid,
                 full_name=cname,
                 relation=rel,
                 sex=csex,
-                date_of_birth=self.today - timedelta(days=rng.randint(20, 65) * 365),
+                date_of_birth=self.today - timedelta(days=cage * 365 + rng.randint(0, 300)),
                 passport_number=_passport(rng),
                 passport_expiry=departure + timedelta(days=rng.randint(400, 3000)),
                 phone=f"{nat['phone_prefix']} 555 {rng.randint(1000, 9999)}",
@@ -838,8 +852,10 @@ class _Generator:
     ) -> None:
         rng = self.rng
         discharge = infusion + timedelta(days=rng.randint(24, 32))
-        if k == 5 and ready:
-            discharge = min(discharge, self.today - timedelta(days=1))
+        if k == 5 and ready:  # arrival was set 8+ weeks back, so the discharge has happened
+            discharge = max(
+                infusion + timedelta(days=1), min(discharge, self.today - timedelta(days=1))
+            )
         plan = {
             "admission": arrival + timedelta(days=2),
             "apheresis": arrival + timedelta(days=5),

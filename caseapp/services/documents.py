@@ -265,8 +265,15 @@ def render_document(ctx: ServiceContext, kind: str, ref: str) -> bytes:
 def generate_document(ctx: ServiceContext, kind: str, ref: str) -> bytes:
     """Render and keep the PDF with the case (the handoff letter gate looks for it)."""
     pdf = render_document(ctx, kind, ref)
-    treatment.record_document(ctx, ref, kind, pdf)
+    keep_document(ctx, kind, ref, pdf)
     return pdf
+
+
+def keep_document(ctx: ServiceContext, kind: str, ref: str, pdf: bytes) -> int:
+    """Keep an already rendered PDF with the case (after it was saved where the user asked)."""
+    if kind not in docs.DOCUMENT_KINDS:
+        raise ValidationError(f"Unknown document {kind!r}.", "kind")
+    return treatment.record_document(ctx, ref, kind, pdf)
 
 
 @dataclass(frozen=True)

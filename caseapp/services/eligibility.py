@@ -108,7 +108,8 @@ def parse_fact(key: str, raw: str) -> Any:
         raise ValidationError(f"{fact.label} must be a number, not {raw!r}.", field=key) from None
     if fact.low is not None and fact.high is not None and not fact.low <= number <= fact.high:
         raise ValidationError(
-            f"{fact.label} must be between {fact.low:g} and {fact.high:g} {fact.unit}.".rstrip(),
+            f"{fact.label} must be between {fact.low:g} and {fact.high:g}"
+            + (f" {fact.unit}." if fact.unit else "."),
             field=key,
         )
     return number

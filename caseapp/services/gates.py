@@ -243,13 +243,14 @@ def _treatment(
     session: Session, cases: Sequence[CaseHead], _today: date
 ) -> dict[int, list[Blocker]]:
     ids = [c.id for c in cases]
-    discharged = dict(
-        session.execute(
-            select(Milestone.case_id, Milestone.done_on).where(
-                Milestone.case_id.in_(ids), Milestone.kind == "discharge"
+    done: dict[tuple[int, str], date | None] = {
+        (case_id, kind): done_on
+        for case_id, kind, done_on in session.execute(
+            select(Milestone.case_id, Milestone.kind, Milestone.done_on).where(
+                Milestone.case_id.in_(ids), Milestone.kind.in_(("infusion", "discharge"))
             )
-        ).all()
-    )
+        )
+    }
     planned = set(
         session.scalars(
             select(FollowupContact.case_id).where(FollowupContact.case_id.in_(ids)).distinct()
@@ -264,7 +265,11 @@ def _treatment(
     )
     out = {}
     for c in cases:
-        rows = [MilestoneRow("discharge", None, discharged.get(c.id), "", "")]
+        rows = [
+            MilestoneRow(kind, None, done[(c.id, kind)], "", "")
+            for kind in ("infusion", "discharge")
+            if (c.id, kind) in done
+        ]
         out[c.id] = treatment_blockers(rows, c.id in planned, c.id in letters)
     return out
 

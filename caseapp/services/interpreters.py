@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from caseapp.models import Case, Interpreter, InterpreterBooking
 from caseapp.services.context import ServiceContext
-from caseapp.services.errors import Blocker, NotFound, ValidationError
+from caseapp.services.errors import Blocker, NotFound, StaleEdit, ValidationError
 from caseapp.services.lookup import get_case
 
 # Appointments happen in China; sentences about them use China time.
@@ -366,7 +366,11 @@ class AppointmentInput:
 
 
 def save_appointment(
-    ctx: ServiceContext, ref: str, data: AppointmentInput, booking_id: int | None = None
+    ctx: ServiceContext,
+    ref: str,
+    data: AppointmentInput,
+    booking_id: int | None = None,
+    version: int | None = None,
 ) -> AppointmentRow:
     """Add or change an appointment; refuses an interpreter who is busy or lacks the language."""
     ctx.require("interpreters.edit")
@@ -387,6 +391,11 @@ def save_appointment(
             found = s.get(InterpreterBooking, booking_id)
             if found is None or found.case_id != case.id:
                 raise NotFound(f"Case {case.ref} has no appointment {booking_id}.")
+            if version is not None and found.version != version:
+                raise StaleEdit(
+                    "Someone else changed this appointment since you opened it. "
+                    "Reload, then apply your changes again."
+                )
             b = found
         b.title, b.place, b.notes = data.title.strip(), data.place.strip(), data.notes.strip()
         b.starts_at, b.ends_at, b.needs_interpreter = (

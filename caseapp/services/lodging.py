@@ -230,8 +230,12 @@ def _validate(b: BookingInput, case: Case) -> Decimal:
         raise ValidationError(
             f"Nightly cost must be a number, not {b.nightly_cost!r}.", "nightly_cost"
         ) from None
+    if not cost.is_finite() or cost >= Decimal("1e9"):
+        raise ValidationError("Nightly cost must be an amount below a billion.", "nightly_cost")
     if cost < 0:
         raise ValidationError("Nightly cost cannot be negative.", "nightly_cost")
+    if len(b.currency.strip()) != 3:
+        raise ValidationError("Currency is a three-letter code such as CNY.", "currency")
     return cost
 
 

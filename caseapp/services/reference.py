@@ -91,6 +91,8 @@ def import_reference(
             ):
                 setattr(program, key, p.get(key, "" if key != "targets" else []))
             program.estimated_cost_cny = Decimal(str(p.get("estimated_cost_cny", 0)))
+            program.criteria = []
+            s.flush()  # old rows go before new rows reuse their (program, code)
             program.criteria = [
                 Criterion(
                     position=i,

@@ -1,20 +1,29 @@
 """The pipeline report as JSON and CSV: the same figures as the dashboard, keyed by section.
 
 `report_to_json` is also the plain data the PDF renderer takes (docs never sees the services'
-dataclasses), so the three exports cannot drift apart.
+dataclasses), so the three exports cannot drift apart. `export_bytes` is the one place that turns
+a report into a file's bytes, for the command line and the dashboard's Export button alike.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from caseapp.services import reports
+from caseapp.services.context import ServiceContext
+from caseapp.services.errors import ValidationError
 from caseapp.services.reports import PipelineReport
 
+if TYPE_CHECKING:
+    from caseapp.docs.data import DocumentSettings
+
 CURRENCY = "CNY"
+FORMATS = ("json", "csv", "pdf")
 # Cells a spreadsheet would run as a formula; such text gets a leading apostrophe.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -193,3 +202,48 @@ def report_to_csv(report: PipelineReport) -> str:
     _table(writer, "costs_by_month", ["month", *money], data["costs"]["by_month"])
     _table(writer, "costs_by_category", ["category", *money], data["costs"]["by_category"])
     return out.getvalue()
+
+
+def report_to_json_text(report: PipelineReport) -> str:
+    """The JSON export as text (names in any script kept readable)."""
+    return json.dumps(report_to_json(report), ensure_ascii=False, indent=2) + "\n"
+
+
+def document_settings(ctx: ServiceContext) -> DocumentSettings:
+    """Letterhead and page size from settings, with a plain default while none is stored."""
+    from caseapp.docs.data import DocumentSettings, Letterhead
+
+    stored = reports.report_letterhead(ctx)
+    head = stored["letterhead"]
+    letterhead = (
+        Letterhead(
+            agency_name=str(head.get("agency_name", "CaseApp")),
+            address=str(head.get("address", "")),
+            phone=str(head.get("phone", "")),
+            email=str(head.get("email", "")),
+            logo_path=head.get("logo_path") or None,
+        )
+        if head
+        else Letterhead(agency_name="CaseApp", address="", phone="", email="")
+    )
+    page = stored["page_size"] if stored["page_size"] in ("A4", "Letter") else "A4"
+    return DocumentSettings(letterhead=letterhead, page_size=page)
+
+
+def report_to_pdf(ctx: ServiceContext, report: PipelineReport) -> bytes:
+    """The PDF export, on the office letterhead (ctx reads the document settings)."""
+    # Imported here: the document package costs a quarter second that JSON and CSV skip.
+    from caseapp.docs.report import render_pipeline_report
+
+    return render_pipeline_report(report_to_json(report), document_settings(ctx))
+
+
+def export_bytes(ctx: ServiceContext, report: PipelineReport, fmt: str) -> bytes:
+    """The bytes of an export file; CSV starts with a BOM so spreadsheets read it as UTF-8."""
+    if fmt == "pdf":
+        return report_to_pdf(ctx, report)
+    if fmt == "csv":
+        return report_to_csv(report).encode("utf-8-sig")
+    if fmt == "json":
+        return report_to_json_text(report).encode("utf-8")
+    raise ValidationError(f"Unknown format {fmt!r}; choose json, csv or pdf.", "format")

@@ -174,9 +174,20 @@ def treatment_blockers(
     milestones: Sequence[MilestoneRow], has_followup_plan: bool, has_handoff_letter: bool
 ) -> list[Blocker]:
     out = []
+    infusion = next((m for m in milestones if m.kind == "infusion"), None)
     discharge = next((m for m in milestones if m.kind == "discharge"), None)
+    if infusion is None or infusion.done_on is None:
+        out.append(Blocker("treatment", "The CAR-T infusion (day 0) is not recorded as done."))
     if discharge is None or discharge.done_on is None:
         out.append(Blocker("treatment", "The discharge from hospital is not recorded."))
+    elif infusion is not None and infusion.done_on and discharge.done_on < infusion.done_on:
+        out.append(
+            Blocker(
+                "treatment",
+                f"The discharge ({discharge.done_on}) is dated before the infusion "
+                f"({infusion.done_on}); correct the milestone dates.",
+            )
+        )
     if not has_followup_plan:
         out.append(
             Blocker("followup", "No follow-up plan exists; create it from the infusion date.")
@@ -278,6 +289,8 @@ def _money(text: str | None, field: str) -> Decimal | None:
         raise ValidationError(
             f"{field.capitalize()} must be an amount, not {text!r}.", field
         ) from None
+    if not value.is_finite() or abs(value) >= Decimal("1e12"):
+        raise ValidationError(f"{field.capitalize()} must be an amount below a trillion.", field)
     if value < 0:
         raise ValidationError(f"{field.capitalize()} cannot be negative.", field)
     return value.quantize(Decimal("0.01"))
@@ -306,6 +319,13 @@ def save_cost(
     with ctx.unit_of_work() as uow:
         case = get_case(uow.session, ref)
         uow.case_id = case.id
+        code = currency.strip().upper()
+        if code not in ("CNY", case.home_currency):
+            # Totals convert with the case's one rate: a third currency would be summed wrongly.
+            raise ValidationError(
+                f"Enter the cost in CNY or in the case's currency ({case.home_currency}).",
+                "currency",
+            )
         if line_id is None:
             line = CostLine(case_id=case.id)
             uow.session.add(line)

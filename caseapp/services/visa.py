@@ -151,7 +151,7 @@ def save_visa(ctx: ServiceContext, ref: str, state: VisaState) -> VisaState:
         if app is None:
             app = VisaApplication(case_id=case.id, visa_type=state.visa_type, status="draft")
             s.add(app)
-        elif state.version and app.version != state.version:
+        elif app.version != state.version:  # 0: the form was opened before anyone saved one
             raise StaleEdit(
                 "Someone else saved this visa application since you opened it. "
                 "Reload it, then apply your changes again."

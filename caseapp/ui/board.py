@@ -452,6 +452,7 @@ class BoardView(QWidget):
     openRequested = Signal(str)
     caseChanged = Signal(str)  # a case was advanced here
     advanced = Signal(str, str)  # ref, new stage
+    shownChanged = Signal()  # the cards were rebuilt: the window's count follows the board
 
     def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -462,6 +463,7 @@ class BoardView(QWidget):
         self._text = ""
         self._mine = False
         self._dirty = True
+        self._counts = (0, 0)  # (cards the filters let through, cases the board could show)
         self.columns: dict[str, BoardColumn] = {}
 
         strip = QWidget()
@@ -545,16 +547,40 @@ class BoardView(QWidget):
             self.rebuild()
         super().showEvent(event)
 
-    def rebuild(self) -> None:
-        kept = self.current_ref()
+    def _groups(self) -> tuple[dict[str, list[CaseRow]], int]:
+        """The rows each column shows under the filters, and how many cases any column holds."""
         terms = search_terms(self._text)
         me = self.ctx.actor.login
         groups: dict[str, list[CaseRow]] = {s: [] for s in BOARD_STAGES}
+        on_board = 0
         for r, hay in zip(self._rows, self._hay, strict=True):
-            if r.stage not in groups or (self._mine and r.owner != me):
+            if r.stage not in groups:
+                continue
+            on_board += 1
+            if self._mine and r.owner != me:
                 continue
             if all(t in hay for t in terms):
                 groups[r.stage].append(r)
+        return groups, on_board
+
+    def is_filtered(self) -> bool:
+        return bool(self._text.strip() or self._mine)
+
+    def counts(self) -> tuple[int, int]:
+        """(cases shown, cases on the board unfiltered): what the count label states.
+
+        Declined and withdrawn cases have no column, so the board's total is not the list's.
+        A hidden board that is out of date counts without building its cards.
+        """
+        if not self._dirty:
+            return self._counts
+        groups, on_board = self._groups()
+        return sum(len(rows) for rows in groups.values()), on_board
+
+    def rebuild(self) -> None:
+        kept = self.current_ref()
+        groups, on_board = self._groups()
+        self._counts = (sum(len(rows) for rows in groups.values()), on_board)
         for stage, rows in groups.items():
             # Longest waiting first: stalled cases are the ones to look at.
             rows.sort(key=lambda r: -r.days_in_stage)
@@ -563,6 +589,7 @@ class BoardView(QWidget):
         if kept:
             self.select_ref(kept)
         self._update_advance_button()
+        self.shownChanged.emit()
 
     def cards(self, stage: str) -> list[CaseRow]:
         if self._dirty:

@@ -170,7 +170,13 @@ class CaseTableModel(QAbstractTableModel):
         stage: str | None = None,
         mine: bool | None = None,
     ) -> None:
-        """Change any of the filters (None leaves one as it is) and refilter the rows."""
+        """Change any of the filters (None leaves one as it is) and refilter the rows.
+
+        `filterChanged` fires whenever a filter changed, even when the same rows stay visible:
+        the empty state and the count name the current search, which may have changed alone.
+        The model is reset only when the visible rows differ (a reset costs the view).
+        """
+        before = (self._text, self._stage, self._mine)
         if text is not None:
             self._text = text
         if stage is not None:
@@ -178,11 +184,12 @@ class CaseTableModel(QAbstractTableModel):
         if mine is not None:
             self._mine = mine
         visible = self._filtered()
-        if visible == self._visible:
+        if visible != self._visible:
+            self.beginResetModel()
+            self._visible = visible
+            self.endResetModel()
+        elif before == (self._text, self._stage, self._mine):
             return
-        self.beginResetModel()
-        self._visible = visible
-        self.endResetModel()
         self.filterChanged.emit()
 
     def set_refs(self, refs: Iterable[str] | None, title: str = "") -> None:

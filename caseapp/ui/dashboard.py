@@ -3,6 +3,8 @@
 The report is computed by `services.reports` in a QThreadPool worker (the UI thread never waits
 on the database); the widgets only show its read model. A click on a bar or a row asks the
 service for the cases behind it and emits `showCases(title, refs)` for the main window's list.
+"Export…" writes the report on screen (the same figures, the same filters) as JSON, CSV or PDF
+through `services.report_export`, in a worker as well.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCharts import (
@@ -41,11 +44,13 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
+    QFileDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QScrollArea,
     QTableView,
@@ -54,11 +59,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseapp.services import reports
+from caseapp.services import report_export, reports
 from caseapp.services.context import ServiceContext
 from caseapp.services.errors import DomainError
 from caseapp.ui import errors
-from caseapp.ui.worker import BackgroundOp
+from caseapp.ui.theme import stage_label
+from caseapp.ui.worker import BackgroundOp, Progress
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 DASH = "—"
@@ -75,6 +81,12 @@ MOVE_COLOURS = {
 }
 OVERDUE_COLOUR = QColor("#b42318")
 Cell = str | int | float | Decimal | date | None
+# Export formats: menu text and the file dialog's filter.
+EXPORT_FORMATS: dict[str, tuple[str, str]] = {
+    "json": ("&JSON…", "JSON files (*.json)"),
+    "csv": ("&CSV (spreadsheet)…", "CSV files (*.csv)"),
+    "pdf": ("&PDF…", "PDF files (*.pdf)"),
+}
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -141,7 +153,8 @@ class TupleTableModel(QAbstractTableModel):
         if not index.isValid():
             return None
         value = self._rows[index.row()][index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            # The tooltip repeats the text: a narrow column elides it, the tooltip does not.
             return _text(value)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if index.column() in self._right:
@@ -160,7 +173,7 @@ class TupleTableModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         if orientation == Qt.Orientation.Horizontal:
             return self._headers[section] if 0 <= section < len(self._headers) else None
@@ -289,6 +302,7 @@ class DashboardView(QWidget):
     openCase = Signal(str)
     showCases = Signal(str, list)
     refreshed = Signal()  # a new report is on screen (tests and the status bar listen)
+    exported = Signal(str)  # the path of a report file just written
 
     def __init__(
         self,
@@ -333,9 +347,13 @@ class DashboardView(QWidget):
         self.deadline_model = TupleTableModel(["Date", "Kind", "Case", "Patient", "What"], self)
         self.deadline_table = _table(self.deadline_model, stretch=4)
         self.workload_model = TupleTableModel(
-            ["Owner", *reports.OPEN_STAGES, "Total"], self, right=range(1, 9)
+            ["Owner", *(stage_label(s) for s in reports.OPEN_STAGES), "Total"],
+            self,
+            right=range(1, 9),
         )
-        self.workload_table = _table(self.workload_model, stretch=0)
+        # Every column fits its contents (full owner names); a narrow box scrolls sideways
+        # rather than cutting names off, and each cell's tooltip holds its whole text.
+        self.workload_table = _table(self.workload_model)
         self.throughput_chart, throughput_view = _chart_view("Throughput per month")
         self.throughput_model = TupleTableModel(
             ["Month", *reports.THROUGHPUT_KINDS], self, right=range(1, 6)
@@ -413,6 +431,22 @@ class DashboardView(QWidget):
         self.refresh_button.setToolTip("Compute the report again (F5)")
         self.refresh_button.clicked.connect(self.apply_filters)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.apply_filters)
+        self.export_button = QPushButton("&Export…")
+        self.export_button.setObjectName("dashboardExport")
+        self.export_button.setToolTip(
+            "Write the report on screen (its filters) as JSON, CSV or PDF (Ctrl+E)"
+        )
+        self.export_button.setEnabled(False)  # until the first report is on screen
+        self.export_menu = QMenu(self.export_button)
+        self.export_actions = {}
+        for fmt, (text, _filter) in EXPORT_FORMATS.items():
+            action = self.export_menu.addAction(text)
+            action.setObjectName(f"export_{fmt}")
+            action.triggered.connect(lambda _checked=False, f=fmt: self.export(f))
+            self.export_actions[fmt] = action
+        self.export_button.setMenu(self.export_menu)
+        QShortcut(QKeySequence("Ctrl+E"), self, self.export_button.showMenu)
+        self._export_op: BackgroundOp | None = None
         self.status = QLabel("")
         self.status.setObjectName("dashboardStatus")
         for label, widget in (
@@ -427,6 +461,7 @@ class DashboardView(QWidget):
             bar.addWidget(caption)
             bar.addWidget(widget)
         bar.addWidget(self.refresh_button)
+        bar.addWidget(self.export_button)
         bar.addWidget(self.status, 1)
         return bar
 
@@ -575,7 +610,15 @@ class DashboardView(QWidget):
         self._show_stages(r)
         self.time_model.set_rows(
             [
-                (t.stage, t.stays, t.current, t.median_days, t.p90_days, t.threshold, t.stalled)
+                (
+                    stage_label(t.stage),
+                    t.stays,
+                    t.current,
+                    t.median_days,
+                    t.p90_days,
+                    t.threshold,
+                    t.stalled,
+                )
                 for t in r.time_in_stage
             ],
             [t.stage for t in r.time_in_stage],
@@ -583,7 +626,7 @@ class DashboardView(QWidget):
         )
         self.stalled_model.set_rows(
             [
-                (c.ref, c.patient, c.stage, c.days, c.threshold, c.owner_name)
+                (c.ref, c.patient, stage_label(c.stage), c.days, c.threshold, c.owner_name)
                 for c in r.stalled_cases
             ],
             [c.ref for c in r.stalled_cases],
@@ -626,10 +669,80 @@ class DashboardView(QWidget):
             cost_rows(r.costs_by_category), [c.key for c in r.costs_by_category]
         )
         self._show_costs(r)
+        self.export_button.setEnabled(self._export_op is None)
         self.status.setText(
             f"Period {r.period_from} to {r.period_to} · as of {r.generated_at:%Y-%m-%d %H:%M} UTC"
         )
         self.refreshed.emit()
+
+    # ---- export --------------------------------------------------------------------------
+
+    def ask_export_path(self, fmt: str, suggested: str) -> Path | None:
+        """The file dialog (tests replace this method); None when the user cancels."""
+        folder = str(self._settings.value("dashboard/export_dir", "")) if self._settings else ""
+        start = str(Path(folder) / suggested) if folder else suggested
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Export the pipeline report", start, EXPORT_FORMATS[fmt][1]
+        )
+        if not name:
+            return None
+        path = Path(name)
+        if path.suffix.lower() != f".{fmt}":
+            path = path.with_name(f"{path.name}.{fmt}")
+        if self._settings is not None:
+            self._settings.setValue("dashboard/export_dir", str(path.parent))
+        return path
+
+    def export(self, fmt: str) -> BackgroundOp | None:
+        """Write the report on screen to a file the user picks; rendering runs in a worker.
+
+        The report object itself is exported (not one computed again), so the file states
+        exactly the figures and filters the user is looking at.
+        """
+        report = self.report
+        if fmt not in EXPORT_FORMATS or report is None or self._export_op is not None:
+            return None
+        path = self.ask_export_path(fmt, f"pipeline-{report.today.isoformat()}.{fmt}")
+        if path is None:
+            return None
+        ctx = self.ctx
+
+        def write(progress: Progress) -> Path:
+            """Runs off the UI thread: touches no widget."""
+            progress(0, 2)
+            data = report_export.export_bytes(ctx, report, fmt)
+            if not progress(1, 2):
+                return path  # cancelled: nothing written
+            try:
+                path.write_bytes(data)
+            except OSError as exc:
+                raise DomainError(f"Could not write {path}: {exc.strerror or exc}.") from exc
+            progress(2, 2)
+            return path
+
+        self.export_button.setEnabled(False)
+        self.status.setText(f"Writing {path.name}…")
+        op = (
+            BackgroundOp(self, write, self._exported, pool=self._pool)
+            .with_progress(f"Writing {path.name}…", title="Export")
+            .failure(self._export_failed)
+            .on_cancelled(lambda: self._export_done("Export cancelled; nothing was written."))
+        )
+        self._export_op = op
+        return op.run_in_background()
+
+    def _export_done(self, text: str) -> None:
+        self._export_op = None
+        self.export_button.setEnabled(self.report is not None)
+        self.status.setText(text)
+
+    def _exported(self, path: Path) -> None:
+        self._export_done(f"Exported the report to {path}.")
+        self.exported.emit(str(path))
+
+    def _export_failed(self, exc: BaseException) -> None:
+        self._export_done("The report was not exported.")
+        errors.show_error(self, exc)
 
     # ---- charts --------------------------------------------------------------------------
 
@@ -657,7 +770,7 @@ class DashboardView(QWidget):
         series.setLabelsFormat("@value")
         chart.addSeries(series)
         y = QBarCategoryAxis()
-        y.append(self._stage_order)
+        y.append([stage_label(s) for s in self._stage_order])
         y.setTruncateLabels(False)
         x = QValueAxis()
         x.setRange(0, max(max((c.count for c in counts), default=0) * 1.1, 4))

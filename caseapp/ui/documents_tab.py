@@ -121,7 +121,8 @@ class DocumentsTab(AreaTab):
         pane.addLayout(actions)
         self.placeholder = QLabel(
             "Choose a document on the left: its pages appear here.\n"
-            "Generate && keep stores the PDF with the case (the handoff letter opens the "
+            # A QLabel shows text as written ("&&" only escapes "&" on buttons and menus).
+            "Generate & keep stores the PDF with the case (the handoff letter opens the "
             "treatment gate)."
         )
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)

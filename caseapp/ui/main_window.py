@@ -161,6 +161,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar()
         self.model.filterChanged.connect(self._update_counts)
+        self.board.shownChanged.connect(self._update_counts)
         self._restore_settings()
         self._update_counts()
         if autoload:
@@ -668,8 +669,18 @@ class MainWindow(QMainWindow):
     def _update_counts(self) -> None:
         m = self.model
         total, shown = m.total_count(), m.visible_count()
+        self.count_label.setToolTip("")
         if self.current_view() == "board":
-            self.count_label.setText(f"{total:,} cases")
+            # The board's own figures: its search and my-cases filters, and no exit columns.
+            cards, on_board = self.board.counts()
+            if self.board.is_filtered():
+                self.count_label.setText(f"{cards:,} of {on_board:,} cases")
+            else:
+                self.count_label.setText(f"{on_board:,} cases")
+            if on_board < total:
+                self.count_label.setToolTip(
+                    f"{total - on_board:,} declined or withdrawn cases are not on the board."
+                )
         elif m.is_filtered():
             self.count_label.setText(f"{shown:,} of {total:,} cases")
         else:

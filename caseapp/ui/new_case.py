@@ -9,12 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from PySide6.QtCore import QDate, QEvent, QObject, QRegularExpression, Qt
+from PySide6.QtCore import QRegularExpression, Qt
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -40,9 +39,9 @@ from caseapp.services.patients import CompanionInput, PatientInput
 from caseapp.services.reference import list_programs
 from caseapp.services.staff import list_staff
 from caseapp.ui import errors
+from caseapp.ui.dates import OptionalDateEdit
 
 ERROR_STYLE = "color: #b91c1c;"
-BLANK = QDate(1900, 1, 1)
 
 # Service field names that belong to the companions block rather than one input.
 COMPANION_FIELDS = frozenset(
@@ -50,41 +49,11 @@ COMPANION_FIELDS = frozenset(
 )
 
 
-class DateField(QDateEdit):
-    """A date input that may be left empty (shows "not set"); the popup opens near `default`."""
+class DateField(OptionalDateEdit):
+    """A date input that may be left empty; typing and the popup start near `default`."""
 
     def __init__(self, default: date, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._default = QDate(default.year, default.month, default.day)
-        self.setCalendarPopup(True)
-        self.setDisplayFormat("yyyy-MM-dd")
-        self.setMinimumDate(BLANK)
-        self.setMaximumDate(QDate(2200, 12, 31))
-        self.setSpecialValueText("not set")
-        self.setDate(BLANK)
-        self.calendarWidget().installEventFilter(self)
-        self.setToolTip("Type the date as YYYY-MM-DD or pick it from the calendar.")
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            watched is self.calendarWidget()
-            and event.type() == QEvent.Type.Show
-            and self.is_blank()
-        ):
-            self.calendarWidget().setCurrentPage(self._default.year(), self._default.month())
-        return super().eventFilter(watched, event)
-
-    def is_blank(self) -> bool:
-        return self.date() == BLANK
-
-    def value(self) -> date | None:
-        if self.is_blank():
-            return None
-        d = self.date()
-        return date(d.year(), d.month(), d.day())
-
-    def set_value(self, value: date | None) -> None:
-        self.setDate(BLANK if value is None else QDate(value.year, value.month, value.day))
+        super().__init__(default, parent)
 
 
 def _error_label() -> QLabel:

@@ -189,3 +189,23 @@ def test_demo_if_empty_leaves_a_filled_database_alone(demo_url: str) -> None:
     result = caseapp(demo_url, "demo", "--if-empty")
     assert result.returncode == 0 and "already has data" in result.stdout
     assert len(cases_json(demo_url)) == before
+
+
+def test_unwritable_pdf_target_keeps_nothing(demo_url: str, tmp_path: Path) -> None:
+    ref = cases_json(demo_url, "--stage", "treatment")[0]["ref"]
+    before = json.loads(caseapp(demo_url, "show", ref, "--json").stdout)["documents"]
+    result = caseapp(demo_url, "pdf", "packet", ref, "-o", str(tmp_path / "missing" / "p.pdf"))
+    assert result.returncode == 2 and "does not exist" in result.stderr
+    after = json.loads(caseapp(demo_url, "show", ref, "--json").stdout)["documents"]
+    assert after == before and not (tmp_path / "missing").exists()
+
+
+def test_unknown_owner_is_named(demo_url: str) -> None:
+    result = caseapp(demo_url, "cases", "--owner", "nobody")
+    assert result.returncode == 2 and "no staff member with the login 'nobody'" in result.stderr
+
+
+def test_report_into_a_folder_is_one_sentence(demo_url: str, tmp_path: Path) -> None:
+    result = caseapp(demo_url, "report", "pipeline", "--format", "pdf", "-o", str(tmp_path))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("caseapp: ")

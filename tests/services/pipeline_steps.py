@@ -83,8 +83,16 @@ def approved_visa(**changes: object) -> visa.VisaState:
     return replace(base, **changes)  # type: ignore[arg-type]
 
 
+def save_visa(ctx: ServiceContext, ref: str, state: visa.VisaState) -> visa.VisaState:
+    """Save as a form would: carrying the version of what is saved now (0 when nothing is)."""
+    from dataclasses import replace
+
+    current = cases.case_detail(ctx, ref).visa
+    return visa.save_visa(ctx, ref, replace(state, version=current.version if current else 0))
+
+
 def complete_visa(ctx: ServiceContext, ref: str) -> None:
-    visa.save_visa(ctx, ref, approved_visa())
+    save_visa(ctx, ref, approved_visa())
 
 
 def everyone(ctx: ServiceContext, ref: str) -> tuple[int, ...]:

@@ -127,17 +127,17 @@ def test_visa_gate(fac: ServiceContext) -> None:
     ref = steps.new_case(fac)
     to_stage(fac, ref, "visa")
     assert blockers_of(fac, ref) == ["No visa application is recorded."]
-    visa.save_visa(fac, ref, steps.approved_visa(status="submitted", decided_on=None,
+    steps.save_visa(fac, ref, steps.approved_visa(status="submitted", decided_on=None,
                                                  invitation_letter_on=None))  # fmt: skip
     messages = blockers_of(fac, ref)
     assert "The hospital's invitation letter is not recorded." in messages
     assert "The visa is submitted, not approved." in messages
     late = steps.ARRIVAL - timedelta(days=5)
-    visa.save_visa(fac, ref, steps.approved_visa(entry_until=late))
+    steps.save_visa(fac, ref, steps.approved_visa(entry_until=late))
     [message] = blockers_of(fac, ref)
     assert "outside the visa's entry window" in message
     # A stay longer than the visa allows is a warning (extension in China), not a blocker.
-    visa.save_visa(fac, ref, steps.approved_visa(allowed_stay_days=30))
+    steps.save_visa(fac, ref, steps.approved_visa(allowed_stay_days=30))
     detail = cases.case_detail(fac, ref)
     [warning] = [b for b in detail.blockers if not b.blocks]
     assert "exceeds the 30 days" in warning.message
@@ -204,6 +204,7 @@ def test_treatment_and_followup_gates(fac: ServiceContext, clock: Clock) -> None
     ref = steps.new_case(fac)
     to_stage(fac, ref, "treatment")
     assert blockers_of(fac, ref) == [
+        "The CAR-T infusion (day 0) is not recorded as done.",
         "The discharge from hospital is not recorded.",
         "No follow-up plan exists; create it from the infusion date.",
         "The local-physician handoff letter has not been generated.",
@@ -237,3 +238,17 @@ def test_blocked_advance_changes_nothing(fac: ServiceContext) -> None:
     after = cases.case_detail(fac, ref)
     assert (after.stage, after.version, len(after.history)) == (
         before.stage, before.version, len(before.history))  # fmt: skip
+
+
+def test_treatment_needs_the_infusion_done(fac: ServiceContext, clock: Clock) -> None:
+    from caseapp.services import followup, treatment
+
+    ref = steps.new_case(fac)
+    to_stage(fac, ref, "treatment")
+    clock.now += timedelta(days=90)
+    infusion = steps.ARRIVAL + timedelta(days=15)
+    treatment.record_milestone(fac, ref, "infusion", planned_on=infusion)  # planned, not done
+    treatment.record_milestone(fac, ref, "discharge", done_on=infusion + timedelta(days=20))
+    followup.create_plan(fac, ref)
+    treatment.record_document(fac, ref, treatment.HANDOFF_LETTER, b"%PDF-1.4 letter")
+    assert blockers_of(fac, ref) == ["The CAR-T infusion (day 0) is not recorded as done."]

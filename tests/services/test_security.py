@@ -115,15 +115,17 @@ def test_wrong_password_and_unknown_login_get_the_same_sentence(demo_db: Service
         auth.login(demo_db, "fatima", "not the password")
     with pytest.raises(auth.LoginFailed) as unknown:
         auth.login(demo_db, "nobody", "not the password")
-    assert wrong.value.message == unknown.value.message == "Wrong login or password."
+    assert wrong.value.message == unknown.value.message == auth.WRONG_CREDENTIALS
 
 
 def test_five_failures_lock_for_fifteen_minutes(demo_db: ServiceContext, clock: Clock) -> None:
-    for _ in range(4):
-        with pytest.raises(auth.LoginFailed, match=r"^Wrong login or password\.$"):
+    for _ in range(5):
+        with pytest.raises(auth.LoginFailed) as failed:
             auth.login(demo_db, "omar", "guess")
-    with pytest.raises(auth.LoginFailed, match="locked until"):
-        auth.login(demo_db, "omar", "guess")
+        assert failed.value.message == auth.WRONG_CREDENTIALS  # a locked login is not revealed
+    with pytest.raises(auth.LoginFailed) as still:
+        auth.login(demo_db, "omar", "guess again")
+    assert still.value.message == auth.WRONG_CREDENTIALS
     clock.now += timedelta(minutes=14, seconds=59)
     with pytest.raises(auth.LoginFailed, match="'omar' is locked after 5 failed log-ins"):
         auth.login(demo_db, "omar", DEMO_PASSWORD)  # even the right password
@@ -344,3 +346,28 @@ def test_second_save_of_a_plan_is_refused_too(
 
 def test_hash_password_is_argon2id() -> None:
     assert re.match(r"^\$argon2id\$v=19\$m=\d+,t=\d+,p=\d+\$", hash_password("x" * 12))
+
+
+def test_concurrent_writers_keep_one_audit_chain(manager_ctx: ServiceContext) -> None:
+    """Two threads (two workstations) writing at once never fork the hash chain."""
+    import threading
+
+    from caseapp.services import audit
+
+    errors: list[BaseException] = []
+
+    def write_notes() -> None:
+        try:
+            for _ in range(15):
+                with manager_ctx.unit_of_work() as uow:
+                    uow.note("StaffUser", manager_ctx.actor.id, "login")
+        except BaseException as exc:  # reported below, on the test's thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write_notes) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    assert audit.verify_chain(manager_ctx).intact

@@ -75,6 +75,26 @@ def test_board_follows_search_and_my_cases(window: MainWindow) -> None:
     assert owners == {"fatima"}
 
 
+def test_count_label_states_what_the_board_shows(window: MainWindow) -> None:
+    rows = window.model.all_rows()
+    on_board = sum(r.stage in BOARD_STAGES for r in rows)
+    board = board_of(window)
+    assert window.count_label.text() == f"{on_board:,} cases"
+    if on_board < len(rows):
+        assert "not on the board" in window.count_label.toolTip()
+    row = next(r for r in rows if r.stage in BOARD_STAGES)
+    window.search.setText(row.ref)
+    assert [c.ref for s in BOARD_STAGES for c in board.cards(s)] == [row.ref]
+    assert window.count_label.text() == f"1 of {on_board:,} cases"
+    window.search.clear()
+    window.mine_check.setChecked(True)
+    mine = sum(len(board.cards(s)) for s in BOARD_STAGES)
+    assert 0 < mine < on_board
+    assert window.count_label.text() == f"{mine:,} of {on_board:,} cases"
+    window.show_view("list")  # the list keeps its own figures
+    assert window.count_label.text() == f"{window.model.visible_count():,} of {len(rows):,} cases"
+
+
 def test_dragging_a_blocked_card_keeps_it_and_lists_its_blockers(
     qtbot: QtBot, window: MainWindow, facilitator_ctx: ServiceContext
 ) -> None:

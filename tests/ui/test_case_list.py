@@ -109,6 +109,30 @@ def test_no_match_shows_an_empty_state_with_clear_filters(qtbot: QtBot, window: 
     assert page.stack.currentWidget() is page.table
 
 
+def test_no_match_message_follows_the_search_while_nothing_matches(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """Typing on after the last match keeps the same (empty) rows: the sentence must follow."""
+    page = window.list_page
+    for ch in "qqqq-no-such":
+        qtbot.keyClick(window.search, ch)
+    assert page.stack.currentWidget() is page.empty
+    assert "“qqqq-no-such”" in page.empty_label.text()
+    qtbot.keyClick(window.search, "x")
+    assert "“qqqq-no-suchx”" in page.empty_label.text()
+    qtbot.keyClick(window.search, Qt.Key.Key_Backspace)
+    qtbot.keyClick(window.search, Qt.Key.Key_Backspace)
+    assert "“qqqq-no-suc”" in page.empty_label.text()
+    assert window.count_label.text() == "0 of 30 cases"
+    # A change that leaves the same rows visible also tells the count (and nothing resets).
+    window.search.setText("")
+    resets: list[bool] = []
+    window.model.modelReset.connect(lambda: resets.append(True))
+    with qtbot.waitSignal(window.model.filterChanged, timeout=1000):
+        window.search.setText("   ")
+    assert resets == [] and window.model.visible_count() == 30
+
+
 def test_stage_filter(window: MainWindow) -> None:
     combo = window.stage_combo
     combo.setCurrentIndex(combo.findData("visa"))

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
+from PySide6.QtCharts import QBarCategoryAxis
 from PySide6.QtCore import Qt, QThreadPool
 from pytestqt.qtbot import QtBot
 
 from caseapp.services import cases as case_service
 from caseapp.services import reports
 from caseapp.services.context import ServiceContext
+from caseapp.ui import theme
 from caseapp.ui.dashboard import DashboardView, TupleTableModel
 
 
@@ -121,3 +128,101 @@ def test_sorting_a_table_keeps_each_row_with_its_key(dashboard: DashboardView) -
     days = [model.rows()[i][3] for i in range(model.rowCount())]
     assert days == sorted(days)
     assert all(model.rows()[i][0] == model.key(i) for i in range(model.rowCount()))
+
+
+def export_to(qtbot: QtBot, view: DashboardView, fmt: str, target: Path) -> None:
+    """Pick `fmt` in the Export menu, answer the file dialog with `target`, wait for the file."""
+    asked: list[str] = []
+
+    def ask(f: str, suggested: str) -> Path:
+        asked.append(suggested)
+        return target
+
+    view.ask_export_path = ask  # type: ignore[method-assign]
+    with qtbot.waitSignal(view.exported, timeout=20_000) as signal:
+        view.export_actions[fmt].trigger()
+        assert not view.export_button.isEnabled()  # the UI thread did not wait for the file
+    assert signal.args == [str(target)] and asked[0].endswith(f".{fmt}")
+    assert view.export_button.isEnabled() and str(target) in view.status.text()
+
+
+def test_export_writes_the_report_on_screen_in_each_format(
+    dashboard: DashboardView, qtbot: QtBot, tmp_path: Path, shown_errors: list[BaseException]
+) -> None:
+    assert [a.text().replace("&", "") for a in dashboard.export_menu.actions()] == [
+        "JSON…",
+        "CSV (spreadsheet)…",
+        "PDF…",
+    ]
+    dashboard.program_box.setCurrentIndex(1)
+    code = dashboard.program_box.currentData()
+    with qtbot.waitSignal(dashboard.refreshed, timeout=10_000):
+        dashboard.refresh_button.click()
+    # A filter changed in the bar but not applied is not on screen, so not in the file.
+    dashboard.owner_box.setCurrentIndex(1)
+    shown = dashboard.report
+    assert shown is not None and shown.filters.program == code
+    counts = {c.stage: c.count for c in shown.cases_per_stage}
+    assert sum(counts.values()) > 0
+
+    export_to(qtbot, dashboard, "json", tmp_path / "report.json")
+    data = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert data["filters"]["program"] == code and data["filters"]["owner"] is None
+    assert {c["stage"]: c["count"] for c in data["cases_per_stage"]} == counts
+    assert len(data["stalled_cases"]) == dashboard.stalled_model.rowCount()
+
+    export_to(qtbot, dashboard, "csv", tmp_path / "report.csv")
+    rows = list(csv.reader(io.StringIO((tmp_path / "report.csv").read_text("utf-8-sig"))))
+    per_stage = {
+        r[1]: int(r[3]) for r in rows if r and r[0] == "cases_per_stage" and r[3] != "count"
+    }
+    assert per_stage == counts
+    assert ["report", "filter_program", code] in rows
+
+    export_to(qtbot, dashboard, "pdf", tmp_path / "report.pdf")
+    reader = PdfReader(io.BytesIO((tmp_path / "report.pdf").read_bytes()))
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    open_cases = sum(c.count for c in shown.cases_per_stage if c.group == "open")
+    assert f"{open_cases} open cases;" in text and f"program {code}" in text
+    assert shown_errors == []
+
+
+def test_export_failure_is_shown_and_nothing_is_left_half_done(
+    dashboard: DashboardView, qtbot: QtBot, tmp_path: Path, shown_errors: list[BaseException]
+) -> None:
+    target = tmp_path / "no-such-folder" / "report.json"
+    dashboard.ask_export_path = lambda fmt, suggested: target  # type: ignore[method-assign]
+    op = dashboard.export("json")
+    assert op is not None
+    with qtbot.waitSignal(op.finished, timeout=10_000):
+        pass
+    assert len(shown_errors) == 1 and "Could not write" in str(shown_errors[0])
+    assert dashboard.export_button.isEnabled() and not target.exists()
+    # Cancelling the file dialog does nothing at all.
+    dashboard.ask_export_path = lambda fmt, suggested: None  # type: ignore[method-assign]
+    assert dashboard.export("pdf") is None and dashboard.export_button.isEnabled()
+
+
+def test_stage_names_use_the_app_labels_and_owner_names_are_whole(
+    dashboard: DashboardView,
+) -> None:
+    axis = next(
+        a for a in dashboard.stage_chart.axes(Qt.Orientation.Vertical)
+        if isinstance(a, QBarCategoryAxis)
+    )  # fmt: skip
+    categories = axis.categories()
+    assert "Follow-up" in categories and "followup" not in categories
+    assert categories == [theme.stage_label(s) for s in dashboard._stage_order]
+    model = dashboard.workload_model
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers == ["Owner", *(theme.stage_label(s) for s in reports.OPEN_STAGES), "Total"]
+    time_stages = [model_row[0] for model_row in dashboard.time_model.rows()]
+    assert "Follow-up" in time_stages and "followup" in dashboard.time_model._keys
+    # Owner names fit their column (no eliding) and the tooltip carries the whole name.
+    table = dashboard.workload_table
+    metrics = table.fontMetrics()
+    names = [str(model.data(model.index(r, 0))) for r in range(model.rowCount())]
+    assert names and all(" " in n for n in names)  # full names, not logins
+    widest = max(metrics.horizontalAdvance(n) for n in names)
+    assert table.columnWidth(0) >= widest
+    assert model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole) == names[0]

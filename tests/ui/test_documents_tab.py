@@ -87,3 +87,12 @@ def test_buttons_follow_the_permission_matrix(
     tab = make_tab(qtbot, admin, ref, ScriptedPrompts())
     assert not tab.keep_button.isEnabled()
     assert "may not generate documents" in tab.keep_button.toolTip()
+
+
+def test_placeholder_names_the_button_as_it_reads(qtbot: QtBot, facilitator_ctx) -> None:
+    """A QLabel shows text as written: the button's "&&" escape would show as two ampersands."""
+    ref = steps.new_case(facilitator_ctx)
+    tab = make_tab(qtbot, facilitator_ctx, ref, ScriptedPrompts())
+    assert tab.keep_button.text() == "Generate && keep"  # a button: && shows one ampersand
+    assert "Generate & keep stores the PDF" in tab.placeholder.text()
+    assert "&&" not in tab.placeholder.text()

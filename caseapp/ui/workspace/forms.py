@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QDateEdit,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -17,9 +16,10 @@ from PySide6.QtWidgets import (
 
 from caseapp.security import ACTION_WORDS, Actor
 from caseapp.services.errors import DomainError, ValidationError
+from caseapp.ui.dates import BLANK, OptionalDateEdit
 from caseapp.ui.workspace.palette import ERROR_STYLE
 
-NULL_DATE = QDate(1900, 1, 1)
+NULL_DATE = BLANK
 
 
 class FieldErrors:
@@ -90,11 +90,7 @@ class DateField(QWidget):
 
     def __init__(self, value: date | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.edit = QDateEdit()
-        self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat("yyyy-MM-dd")
-        self.edit.setMinimumDate(NULL_DATE)
-        self.edit.setSpecialValueText("not set")
+        self.edit = OptionalDateEdit()
         self.clear_button = QToolButton()
         self.clear_button.setText("✕")
         self.clear_button.setToolTip("Clear the date")
@@ -110,11 +106,10 @@ class DateField(QWidget):
         self.set_value(value)
 
     def value(self) -> date | None:
-        qd = self.edit.date()
-        return None if qd == NULL_DATE else date(qd.year(), qd.month(), qd.day())
+        return self.edit.value()
 
     def set_value(self, value: date | None) -> None:
-        self.edit.setDate(NULL_DATE if value is None else QDate(value.year, value.month, value.day))
+        self.edit.set_value(value)
 
 
 def refusal(actor: Actor, action: str) -> str:

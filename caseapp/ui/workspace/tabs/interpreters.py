@@ -287,7 +287,11 @@ class InterpretersTab(AreaTab):
     def _open(self, dialog: AppointmentDialog) -> None:
         def submit() -> None:
             interpreters.save_appointment(
-                self.ctx, self.ref, dialog.value(), dialog.row.id if dialog.row else None
+                self.ctx,
+                self.ref,
+                dialog.value(),
+                dialog.row.id if dialog.row else None,
+                version=dialog.row.version if dialog.row else None,
             )
             self.changed.emit()
 

@@ -1,11 +1,22 @@
-"""Lodging: bookings for the patient and companions, and the night-by-night timeline strip."""
+"""Lodging: bookings for the patient and companions, and the night-by-night timeline strip.
+
+A booking that double-books or leaves nights uncovered is still saved (bookings are entered one
+at a time, so a half-covered stay is normal on the way); after a save the tab says in amber
+which traveller has which nights twice or not at all, and the gate goes on blocking.
+"""
 
 from __future__ import annotations
 
+import html
+from collections.abc import Mapping
+from datetime import date
+
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QTableView,
@@ -16,12 +27,29 @@ from PySide6.QtWidgets import (
 from caseapp.services import lodging
 from caseapp.services.cases import CaseDetail
 from caseapp.services.errors import ValidationError
-from caseapp.services.lodging import PATIENT, BookingInput, BookingRow
+from caseapp.services.lodging import PATIENT, BookingInput, BookingRow, Coverage
 from caseapp.ui.workspace.base import AreaTab
 from caseapp.ui.workspace.dialogs import FormDialog
 from caseapp.ui.workspace.forms import DateField, add_row, permit
+from caseapp.ui.workspace.palette import BAND_STYLES
 from caseapp.ui.workspace.table import Column, RowTableModel, compact, day
 from caseapp.ui.workspace.timeline import LodgingTimeline
+
+
+def _nights(run: tuple[date, date]) -> str:
+    first, last = run
+    if first == last:
+        return f"the night of {first.isoformat()}"
+    return f"the nights {first.isoformat()} to {last.isoformat()}"
+
+
+def coverage_problems(coverage: Mapping[str, Coverage]) -> list[str]:
+    """One sentence per traveller and run of nights booked twice or not at all."""
+    lines = []
+    for name, cov in coverage.items():
+        lines += [f"{name} is booked twice for {_nights(run)}." for run in cov.overlaps]
+        lines += [f"{name} has no lodging for {_nights(run)}." for run in cov.gaps]
+    return lines
 
 
 class BookingModel(RowTableModel[BookingRow]):
@@ -125,20 +153,44 @@ class LodgingTab(AreaTab):
         self.timeline = LodgingTimeline()
         strip = QGroupBox("The stay, night by night")
         QVBoxLayout(strip).addWidget(self.timeline)
+        # Set after a save or removal: from then on every load tells what the stay still lacks.
+        self._watch_coverage = False
+        self.coverage_lines: list[str] = []  # the warning's sentences, as shown
+        self.coverage_warning = QLabel()
+        self.coverage_warning.setObjectName("lodgingCoverageWarning")
+        self.coverage_warning.setTextFormat(Qt.TextFormat.RichText)
+        self.coverage_warning.setWordWrap(True)
+        self.coverage_warning.setStyleSheet(f"QLabel {{ {BAND_STYLES['amber']} }}")
+        self.coverage_warning.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
+        layout.addWidget(self.coverage_warning)
         layout.addWidget(strip)
 
     def load(self, detail: CaseDetail) -> None:
         super().load(detail)
         self.model.set_rows(detail.lodging)
-        self.timeline.set_coverage(
-            detail.planned_arrival,
-            detail.planned_departure,
-            lodging.coverage_of(self.ctx, self.ref),
-        )
+        coverage = lodging.coverage_of(self.ctx, self.ref)
+        self.timeline.set_coverage(detail.planned_arrival, detail.planned_departure, coverage)
+        if self._watch_coverage:
+            self.show_coverage_warning(coverage)
         self._buttons()
+
+    def show_coverage_warning(self, coverage: Mapping[str, Coverage]) -> None:
+        """Amber note naming each traveller's nights booked twice or uncovered (hidden if none)."""
+        problems = self.coverage_lines = coverage_problems(coverage)
+        if not problems:
+            self.coverage_warning.clear()
+            self.coverage_warning.hide()
+            return
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in problems)
+        self.coverage_warning.setText(
+            "<b>⚠ Saved, but the stay is not covered once a night for everyone.</b> "
+            "The case stays in Lodging until each traveller has one bed every night:"
+            f"<ul style='margin:2px 0 0 -20px'>{items}</ul>"
+        )
+        self.coverage_warning.show()
 
     def _buttons(self) -> None:
         chosen = self.current() is not None
@@ -173,6 +225,7 @@ class LodgingTab(AreaTab):
                 row.id if row else None,
                 row.version if row else None,
             )
+            self._watch_coverage = True
             self.changed.emit()
 
         dialog.submit = submit
@@ -185,4 +238,7 @@ class LodgingTab(AreaTab):
             return
         nights = f"{row.check_in} to {row.check_out}"
         if self.prompts.confirm(self, "Remove booking", f"Remove {row.property_name}, {nights}?"):
-            self.attempt(lambda: lodging.remove_booking(self.ctx, self.ref, row.id))
+            # Armed before the attempt: a successful removal reloads the tab inside it.
+            watching, self._watch_coverage = self._watch_coverage, True
+            if not self.attempt(lambda: lodging.remove_booking(self.ctx, self.ref, row.id)):
+                self._watch_coverage = watching
