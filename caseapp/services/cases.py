@@ -412,10 +412,25 @@ def _program(p: Program) -> ProgramInfo:
     )
 
 
+IN_CHINA_SOON = ("lodging", "interpreters", "treatment")
+
+
 def case_blockers(session: Session, case: Case, today: date) -> list[Blocker]:
+    """The gate of the case's stage; past the visa stage, the visa's warnings stay in view."""
     if case.stage not in OPEN_STAGES:
         return []
-    return gate_blockers(session, heads(session, [case.id]), today)[case.id]
+    found = gate_blockers(session, heads(session, [case.id]), today)[case.id]
+    if case.stage in IN_CHINA_SOON:
+        app = session.scalar(select(VisaApplication).where(VisaApplication.case_id == case.id))
+        state = visa.to_state(app)
+        found += [
+            b
+            for b in visa.visa_blockers(
+                state, case.patient.passport_expiry, case.planned_arrival, case.planned_departure
+            )
+            if not b.blocks
+        ]
+    return found
 
 
 def case_detail(ctx: ServiceContext, ref: str) -> CaseDetail:

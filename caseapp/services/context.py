@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import String, event, inspect, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -84,6 +85,14 @@ class ServiceContext:
             raise StaleEdit(
                 "Someone else saved this record while you were editing it. "
                 "Reload to see their changes, then apply yours again."
+            ) from exc
+        except IntegrityError as exc:
+            # Validation runs first, so this is two people creating the same thing at once
+            # (the next case ref, a visa application): the second one reloads and retries.
+            session.rollback()
+            raise StaleEdit(
+                "Someone else saved the same record at the same moment; nothing of yours was "
+                "saved. Reload, then try again."
             ) from exc
         except BaseException:
             session.rollback()

@@ -252,3 +252,12 @@ def test_treatment_needs_the_infusion_done(fac: ServiceContext, clock: Clock) ->
     followup.create_plan(fac, ref)
     treatment.record_document(fac, ref, treatment.HANDOFF_LETTER, b"%PDF-1.4 letter")
     assert blockers_of(fac, ref) == ["The CAR-T infusion (day 0) is not recorded as done."]
+
+
+def test_visa_stay_warning_stays_in_view_after_the_visa_stage(fac: ServiceContext) -> None:
+    ref = steps.new_case(fac)
+    to_stage(fac, ref, "visa")
+    steps.save_visa(fac, ref, steps.approved_visa(allowed_stay_days=30))
+    assert cases.advance(fac, ref) == "lodging"
+    warnings = [b.message for b in cases.case_detail(fac, ref).blockers if not b.blocks]
+    assert any("exceeds the 30 days" in w for w in warnings)
