@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, KeepTogether
 
 from caseapp.docs import blocks
 from caseapp.docs.data import (
@@ -53,7 +53,11 @@ def _letter(
             f"{settings.letterhead.agency_name} · {signer.phone} · {signer.email}"
         ],
     )
-    story = render_story(template, data, {**extra_blocks, "signature": signature})
+    story = list(render_story(template, data, {**extra_blocks, "signature": signature}))
+    # The closing words never stand alone on a last page: the paragraph before them, the
+    # "Yours sincerely" and the signature move together.
+    tail = min(len(story), 4)
+    story[-tail:] = [KeepTogether(story[-tail:])]
     return doc.build(story)
 
 
