@@ -32,7 +32,7 @@ from caseapp.services.interpreters import appointment_rows, interpreter_blockers
 from caseapp.services.lodging import PATIENT, lodging_blockers
 from caseapp.services.records import RecordState, records_blockers
 from caseapp.services.treatment import HANDOFF_LETTER, MilestoneRow, treatment_blockers
-from caseapp.services.visa import VisaState, visa_blockers
+from caseapp.services.visa import VisaState, passport_blocker, visa_blockers
 
 
 @dataclass(frozen=True)
@@ -188,6 +188,21 @@ def _visa(session: Session, cases: Sequence[CaseHead], _today: date) -> dict[int
             )
         )
         out[c.id] = visa_blockers(state, c.passport_expiry, c.arrival, c.departure)
+    # Companions travel on visas of their own: their passports follow the same 6-month rule.
+    for patient_id, name, expiry in session.execute(
+        select(Companion.patient_id, Companion.full_name, Companion.passport_expiry).where(
+            Companion.patient_id.in_([c.patient_id for c in cases])
+        )
+    ):
+        for c in cases:
+            if c.patient_id != patient_id:
+                continue
+            if expiry is None:
+                out[c.id].append(
+                    Blocker("overview", f"{name}'s passport expiry is not recorded.", "warn")
+                )
+            elif (b := passport_blocker(expiry, c.departure, f"{name}'s")) is not None:
+                out[c.id].append(b)
     return out
 
 

@@ -139,8 +139,9 @@ def test_visa_gate(fac: ServiceContext) -> None:
     # A stay longer than the visa allows is a warning (extension in China), not a blocker.
     steps.save_visa(fac, ref, steps.approved_visa(allowed_stay_days=30))
     detail = cases.case_detail(fac, ref)
-    [warning] = [b for b in detail.blockers if not b.blocks]
-    assert "exceeds the 30 days" in warning.message
+    warnings = [b.message for b in detail.blockers if not b.blocks]
+    assert any("exceeds the 30 days" in w for w in warnings)
+    assert "Companion 0's passport expiry is not recorded." in warnings
     assert cases.advance(fac, ref) == "lodging"
 
 
@@ -261,3 +262,17 @@ def test_visa_stay_warning_stays_in_view_after_the_visa_stage(fac: ServiceContex
     assert cases.advance(fac, ref) == "lodging"
     warnings = [b.message for b in cases.case_detail(fac, ref).blockers if not b.blocks]
     assert any("exceeds the 30 days" in w for w in warnings)
+
+
+def test_companion_passport_follows_the_six_month_rule(fac: ServiceContext) -> None:
+    from caseapp.services import patients
+
+    ref = steps.new_case(fac, companions=0)
+    to_stage(fac, ref, "visa")
+    steps.complete_visa(fac, ref)
+    short = steps.DEPARTURE + timedelta(days=30)
+    patients.add_companion(
+        fac, ref, patients.CompanionInput("Daulet Nurlanov", "spouse", "M", None, "N7654321", short)
+    )
+    [message] = blockers_of(fac, ref)
+    assert message.startswith("Daulet Nurlanov's passport expires") and "Renew it" in message
