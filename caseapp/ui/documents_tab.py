@@ -155,7 +155,10 @@ class DocumentsTab(AreaTab):
     def load(self, detail: CaseDetail) -> None:
         super().load(detail)
         kept = {
-            d.kind: d.created_at.astimezone().strftime("%Y-%m-%d %H:%M") for d in detail.documents
+            # size 0: recorded as sent without the PDF stored here (demo data, older records)
+            d.kind: d.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            + ("" if d.size else " (recorded, no PDF stored)")
+            for d in detail.documents
         }
         self.kinds.set_kept(kept)
 
