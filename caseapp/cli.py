@@ -612,10 +612,10 @@ def print_case(out: TextIO, d: case_service.CaseDetail) -> None:
             f"entry {v.entry_from or '?'} to {v.entry_until or '?'}, "
             f"stay {v.allowed_stay_days or '?'} days\n"
         )
-    for b in d.lodging:
+    for stay in d.lodging:
         w(
-            f"Lodging: {b.property_name} {b.check_in} to {b.check_out} "
-            f"({', '.join(b.occupant_names)})\n"
+            f"Lodging: {stay.property_name} {stay.check_in} to {stay.check_out} "
+            f"({', '.join(stay.occupant_names)})\n"
         )
     for a in d.interpreter_bookings:
         who = a.interpreter_name or "NO INTERPRETER"

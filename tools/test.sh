@@ -11,6 +11,7 @@ fi
 .venv/bin/python -m pip install --quiet -e ".[test]"
 export QT_QPA_PLATFORM=offscreen
 .venv/bin/ruff check caseapp tests
+.venv/bin/mypy
 # First pass on SQLite (the embedded default), whatever the environment says.
 env -u CASEAPP_TEST_PG_URL .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
 if [ -n "${CASEAPP_TEST_PG_URL:-}" ]; then

@@ -26,8 +26,7 @@ LOCKOUT = timedelta(minutes=15)
 SESSION_LIFETIME = timedelta(hours=12)  # one working day; then `caseapp login` again
 MIN_PASSWORD_LENGTH = 10
 WRONG_CREDENTIALS = (
-    "Wrong login or password. After 5 failed attempts in a row an account is locked for "
-    "15 minutes."
+    "Wrong login or password. After 5 failed attempts in a row an account is locked for 15 minutes."
 )
 
 

@@ -50,7 +50,8 @@ def _collect(session: Session, ids: list[int], today: date, out: dict[int, list[
             Case.id.in_(ids), Case.stage.in_(BEFORE_TRAVEL), Case.planned_arrival.is_not(None)
         )
     ):
-        out[cid].append(Deadline(arrival, "planned arrival", cid))
+        if arrival is not None:
+            out[cid].append(Deadline(arrival, "planned arrival", cid))
     for cid, until in session.execute(
         select(VisaApplication.case_id, VisaApplication.entry_until)
         .join(Case, Case.id == VisaApplication.case_id)
@@ -62,7 +63,8 @@ def _collect(session: Session, ids: list[int], today: date, out: dict[int, list[
             VisaApplication.entry_until >= today,
         )
     ):
-        out[cid].append(Deadline(until, "visa entry deadline", cid))
+        if until is not None:
+            out[cid].append(Deadline(until, "visa entry deadline", cid))
     for cid, check_out, name in session.execute(
         select(LodgingBooking.case_id, LodgingBooking.check_out, LodgingBooking.property_name)
         .join(Case, Case.id == LodgingBooking.case_id)

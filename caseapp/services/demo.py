@@ -155,7 +155,7 @@ def demo_login_hint(ctx: ServiceContext) -> str | None:
             for u in s.scalars(select(m.StaffUser).order_by(m.StaffUser.id))
             if u.active and u.password_hash
         ]
-    firsts = {}
+    firsts: dict[str, str] = {}
     for login, role in people:
         firsts.setdefault(role, login)
     accounts = ", ".join(f"{login} ({role})" for role, login in firsts.items())

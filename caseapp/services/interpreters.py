@@ -152,7 +152,7 @@ def conflicts_for(session: Session, case_ids: Sequence[int]) -> dict[int, set[in
     ib = InterpreterBooking
     mine = select(ib.interpreter_id).where(ib.case_id.in_(case_ids), ib.interpreter_id.is_not(None))
     slots = [
-        Slot(*r)
+        Slot(r[0], r[1] or 0, r[2], r[3])
         for r in session.execute(
             select(ib.id, ib.interpreter_id, ib.starts_at, ib.ends_at).where(
                 ib.interpreter_id.in_(mine.scalar_subquery())

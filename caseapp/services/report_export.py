@@ -12,7 +12,7 @@ import io
 import json
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from caseapp.services import reports
 from caseapp.services.context import ServiceContext
@@ -226,7 +226,7 @@ def document_settings(ctx: ServiceContext) -> DocumentSettings:
         if head
         else Letterhead(agency_name="CaseApp", address="", phone="", email="")
     )
-    page = stored["page_size"] if stored["page_size"] in ("A4", "Letter") else "A4"
+    page: Literal["A4", "Letter"] = "Letter" if stored["page_size"] == "Letter" else "A4"
     return DocumentSettings(letterhead=letterhead, page_size=page)
 
 

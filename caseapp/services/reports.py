@@ -50,6 +50,9 @@ from caseapp.services.errors import NotFound, ValidationError
 from caseapp.services.interpreters import CHINA_TZ
 from caseapp.services.visa import add_months
 
+# A select of any columns (Select is generic over its column types).
+AnySelect = Select[*tuple[Any, ...]]
+
 SECTIONS = (
     "cases_per_stage",
     "time_in_stage",
@@ -455,9 +458,9 @@ def _cases_per_stage(s: Session, q: _Query) -> tuple[StageCount, ...]:
     return tuple(StageCount(st, g, int(counts.get(st, 0))) for st, g in groups)
 
 
-def _open_stays(q: _Query) -> Select[Any]:
+def _open_stays(q: _Query) -> AnySelect:
     """Stays in open stages of the cases in scope, with their length in whole days."""
-    cond = [StageHistory.stage.in_(OPEN_STAGES)]
+    cond: list[ColumnElement[bool]] = [StageHistory.stage.in_(OPEN_STAGES)]
     if q.filters.date_from or q.filters.date_to:
         cond += [
             StageHistory.entered_at < q.end_before,
@@ -539,7 +542,7 @@ def _time_in_stage(s: Session, q: _Query) -> tuple[StageTime, ...]:
     return tuple(out)
 
 
-def _stalled_select(q: _Query) -> Select[Any]:
+def _stalled_select(q: _Query) -> AnySelect:
     days = q.stay_days()
     threshold = q.threshold_of(StageHistory.stage)
     return (
@@ -572,7 +575,7 @@ def _stalled_cases(s: Session, q: _Query) -> tuple[StalledCase, ...]:
     )
 
 
-def _case_columns() -> Select[Any]:
+def _case_columns() -> AnySelect:
     return select(Case.ref, Patient.full_name).join(Patient, Patient.id == Case.patient_id)
 
 
@@ -702,7 +705,7 @@ def _workload(s: Session, q: _Query) -> tuple[WorkloadRow, ...]:
     return tuple(out)
 
 
-def _moves_select(q: _Query) -> Select[Any]:
+def _moves_select(q: _Query) -> AnySelect:
     """Stage entries inside the period, with their UTC month number."""
     return (
         select(UtcMonth(StageHistory.entered_at).label("month"), StageHistory.stage)
@@ -819,7 +822,7 @@ def pipeline_report(ctx: ServiceContext, filters: ReportFilters | None = None) -
         )
 
 
-def _refs(s: Session, query: Select[Any]) -> list[str]:
+def _refs(s: Session, query: AnySelect) -> list[str]:
     sub = query.subquery()
     return list(s.scalars(select(sub.c.ref).distinct().order_by(sub.c.ref)))
 
@@ -878,13 +881,13 @@ def cases_behind(
             )
         if section == "throughput":
             month, _, kind = key.partition("/")
-            stages = [st for st, k in _MOVE_OF_STAGE.items() if not kind or k == kind]
+            moved = [st for st, k in _MOVE_OF_STAGE.items() if not kind or k == kind]
             query = (
                 _moves_select(q)
                 .add_columns(Case.ref)
                 .where(
                     UtcMonth(StageHistory.entered_at) == _month_key(month),
-                    StageHistory.stage.in_(stages),
+                    StageHistory.stage.in_(moved),
                 )
             )
             return _refs(s, query)
@@ -906,11 +909,11 @@ def cases_behind(
                 ),
             )
         if section == "costs":
-            month = q.cost_month()
+            line_month = q.cost_month()
             key_cond = (
-                month == _month_key(key)
+                line_month == _month_key(key)
                 if key[:1].isdigit()
-                else and_(CostLine.category == key, month >= q.first_month)
+                else and_(CostLine.category == key, line_month >= q.first_month)
             )
             return _refs(
                 s,
@@ -918,8 +921,8 @@ def cases_behind(
                 .join(CostLine, CostLine.case_id == Case.id)
                 .where(
                     key_cond,
-                    month <= q.last_month,
-                    month >= q.first_month,
+                    line_month <= q.last_month,
+                    line_month >= q.first_month,
                     *q.scope(snapshot=False),
                 ),
             )

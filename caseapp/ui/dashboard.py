@@ -826,8 +826,12 @@ class DashboardView(QWidget):
             self.cost_chart,
             [m[2:] for m in months],
             [
-                ("Estimated", [c.estimated / 1000 for c in r.costs_by_month], QColor("#9fc3d4")),
-                ("Actual", [c.actual / 1000 for c in r.costs_by_month], OPEN_COLOUR),
+                (
+                    "Estimated",
+                    [float(c.estimated) / 1000 for c in r.costs_by_month],
+                    QColor("#9fc3d4"),
+                ),
+                ("Actual", [float(c.actual) / 1000 for c in r.costs_by_month], OPEN_COLOUR),
             ],
             lambda _n, i: self._show(f"Cases with costs in {months[i]}", "costs", months[i]),
         )

@@ -62,7 +62,8 @@ class FieldErrors:
 
     def text(self, name: str) -> str:
         label = self._labels.get(name)
-        return label.text() if label is not None and label.isVisibleTo(label.parentWidget()) else ""
+        parent = label.parentWidget() if label is not None else None
+        return label.text() if label is not None and parent and label.isVisibleTo(parent) else ""
 
     def clear(self) -> None:
         for label in set(self._labels.values()):

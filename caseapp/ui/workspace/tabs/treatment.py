@@ -39,7 +39,7 @@ from caseapp.ui.workspace.palette import AMBER, BLUE, GREEN, ORANGE, RED
 from caseapp.ui.workspace.table import Column, RowTableModel, compact, day
 
 
-def _milestone_colour(m: MilestoneRow):  # type: ignore[no-untyped-def]
+def _milestone_colour(m: MilestoneRow):
     if m.kind == "infusion" and (m.done_on or m.planned_on):
         return BLUE
     return GREEN if m.done_on else None
@@ -227,7 +227,7 @@ class CostDialog(FormDialog):
         add_row(self.form, "Date", self.incurred, e, "incurred_on")
 
 
-def _table(model: RowTableModel, stretch: int) -> QTableView:  # type: ignore[type-arg]
+def _table(model: RowTableModel, stretch: int) -> QTableView:
     view = QTableView()
     view.setModel(model)
     return compact(view, stretch)
