@@ -17,8 +17,7 @@ from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, KeepTogether, Paragraph
+from reportlab.platypus import Flowable, KeepTogether, Paragraph
 
 from caseapp.docs.data import DocumentSettings
 from caseapp.docs.flowables import data_table, heading, para, title_block
@@ -26,10 +25,7 @@ from caseapp.docs.style import (
     ACCENT,
     BAD,
     BODY,
-    BOLD,
     GOOD,
-    MARGIN_BOTTOM,
-    MARGIN_X,
     MUTED,
     RULE,
     WARN,
@@ -52,49 +48,6 @@ MOVE_COLOURS = {
 ESTIMATED_COLOUR = colors.HexColor("#9fc3d4")
 ACTUAL_COLOUR = ACCENT
 _MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-class _ReportDocument(PdfDocument):
-    """The house document without a case: an internal report, so compact header on every page.
-
-    PdfDocument's header and footer name a case; these two overrides name the report instead.
-    """
-
-    def __init__(self, settings: DocumentSettings, subtitle: str) -> None:
-        super().__init__(settings, title=TITLE, subject=subtitle, case_ref="", letterhead=False)
-        self.subtitle = subtitle
-        self._doc.title = TITLE
-
-    def _draw_compact_header(self, canvas: Canvas) -> None:
-        page_w, page_h = self.pagesize
-        y = page_h - 12 * mm
-        canvas.saveState()
-        canvas.setFont(BOLD, 8)
-        canvas.setFillColor(ACCENT)
-        canvas.drawString(MARGIN_X, y, self.settings.letterhead.agency_name)
-        canvas.setFont(BODY, 8)
-        canvas.setFillColor(MUTED)
-        canvas.drawRightString(page_w - MARGIN_X, y, f"{TITLE}  ·  {self.subtitle}")
-        canvas.setStrokeColor(RULE)
-        canvas.setLineWidth(0.6)
-        canvas.line(MARGIN_X, y - 2.5 * mm, page_w - MARGIN_X, y - 2.5 * mm)
-        canvas.restoreState()
-
-    def _draw_footer(self, canvas: Canvas) -> None:
-        page_w, _ = self.pagesize
-        y = MARGIN_BOTTOM - 10 * mm
-        canvas.saveState()
-        canvas.setStrokeColor(RULE)
-        canvas.setLineWidth(0.6)
-        canvas.line(MARGIN_X, y + 4 * mm, page_w - MARGIN_X, y + 4 * mm)
-        canvas.setFont(BODY, 7.5)
-        canvas.setFillColor(MUTED)
-        canvas.drawString(MARGIN_X, y, f"{TITLE}  ·  Internal  ·  Confidential")
-        canvas.restoreState()
-
-    def _draw_first(self, canvas: Canvas, _doc: BaseDocTemplate) -> None:
-        self._draw_compact_header(canvas)
-        self._draw_footer(canvas)
 
 
 # ---- formatting ----------------------------------------------------------------------------
@@ -493,7 +446,7 @@ def _cost_section(data: Mapping[str, Any], width: float) -> list[Flowable]:
 def render_pipeline_report(data: Mapping[str, Any], settings: DocumentSettings) -> bytes:
     """The management report PDF from the report's JSON data."""
     period = f"{_day(data['period']['from'])} to {_day(data['period']['to'])}"
-    doc = _ReportDocument(settings, period)
+    doc = PdfDocument(settings, title=TITLE, subject=period, case_ref=None, letterhead=False)
     width = doc.width
     generated = datetime.fromisoformat(data["generated_at"])
     story: list[Flowable] = [

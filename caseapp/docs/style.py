@@ -212,13 +212,20 @@ class PdfDocument:
         *,
         title: str,
         subject: str,
-        case_ref: str,
+        case_ref: str | None,
         letterhead: bool = True,
     ) -> None:
+        """case_ref None: an office document (a report) with the subject where a case ref goes."""
         register_fonts()
         self.settings = settings
         self.title = title
         self.case_ref = case_ref
+        self.header_note = f"Case {case_ref}" if case_ref else subject
+        self.footer_note = (
+            f"{case_ref}  ·  {title}  ·  Confidential"
+            if case_ref
+            else f"{title}  ·  Internal  ·  Confidential"
+        )
         self.letterhead = letterhead
         self.pagesize = PAGE_SIZES[settings.page_size]
         self._buffer = io.BytesIO()
@@ -229,7 +236,7 @@ class PdfDocument:
             rightMargin=MARGIN_X,
             topMargin=MARGIN_TOP_LATER,
             bottomMargin=MARGIN_BOTTOM,
-            title=f"{title} — {case_ref}",
+            title=f"{title} — {case_ref}" if case_ref else title,
             author=settings.letterhead.agency_name,
             subject=subject,
             creator="CaseApp",
@@ -326,7 +333,7 @@ class PdfDocument:
             - 4 * mm
             - max(
                 canvas.stringWidth(self.title, BOLD, 8.5),
-                canvas.stringWidth(f"Case {self.case_ref}", BODY, 8),
+                canvas.stringWidth(self.header_note, BODY, 8),
             )
         )
         size = 15.0
@@ -340,7 +347,7 @@ class PdfDocument:
         canvas.setFont(BOLD, 8.5)
         canvas.drawRightString(page_w - MARGIN_X, page_h - 12 * mm, self.title)
         canvas.setFont(BODY, 8)
-        canvas.drawRightString(page_w - MARGIN_X, page_h - 17.5 * mm, f"Case {self.case_ref}")
+        canvas.drawRightString(page_w - MARGIN_X, page_h - 17.5 * mm, self.header_note)
         canvas.restoreState()
 
     def _draw_compact_header(self, canvas: Canvas) -> None:
@@ -352,7 +359,7 @@ class PdfDocument:
         canvas.drawString(MARGIN_X, y, self.settings.letterhead.agency_name)
         canvas.setFont(BODY, 8)
         canvas.setFillColor(MUTED)
-        canvas.drawRightString(page_w - MARGIN_X, y, f"{self.title}  ·  Case {self.case_ref}")
+        canvas.drawRightString(page_w - MARGIN_X, y, f"{self.title}  ·  {self.header_note}")
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.6)
         canvas.line(MARGIN_X, y - 2.5 * mm, page_w - MARGIN_X, y - 2.5 * mm)
@@ -367,5 +374,5 @@ class PdfDocument:
         canvas.line(MARGIN_X, y + 4 * mm, page_w - MARGIN_X, y + 4 * mm)
         canvas.setFont(BODY, 7.5)
         canvas.setFillColor(MUTED)
-        canvas.drawString(MARGIN_X, y, f"{self.case_ref}  ·  {self.title}  ·  Confidential")
+        canvas.drawString(MARGIN_X, y, self.footer_note)
         canvas.restoreState()

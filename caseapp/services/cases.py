@@ -30,7 +30,7 @@ from caseapp.security import data_key_for
 from caseapp.services import eligibility, followup, interpreters, lodging, records, treatment, visa
 from caseapp.services.context import ServiceContext
 from caseapp.services.deadlines import Deadline, deadlines
-from caseapp.services.errors import Blocked, Blocker, ValidationError
+from caseapp.services.errors import Blocked, Blocker, StaleEdit, ValidationError
 from caseapp.services.gates import gate_blockers, heads
 from caseapp.services.lookup import get_case, get_program, get_staff
 from caseapp.services.patients import (
@@ -614,8 +614,6 @@ class PlanInput:
 
 def update_plan(ctx: ServiceContext, ref: str, plan: PlanInput, version: int) -> int:
     """Change the case's plan (dates, program, currency); refuses a stale version."""
-    from caseapp.services.errors import StaleEdit
-
     ctx.require("case.edit")
     _plan_dates(plan.planned_arrival, plan.planned_departure)
     if len(plan.home_currency.strip()) != 3:

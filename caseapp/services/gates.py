@@ -189,14 +189,15 @@ def _visa(session: Session, cases: Sequence[CaseHead], _today: date) -> dict[int
         )
         out[c.id] = visa_blockers(state, c.passport_expiry, c.arrival, c.departure)
     # Companions travel on visas of their own: their passports follow the same 6-month rule.
+    by_patient: dict[int, list[CaseHead]] = defaultdict(list)
+    for c in cases:
+        by_patient[c.patient_id].append(c)
     for patient_id, name, expiry in session.execute(
         select(Companion.patient_id, Companion.full_name, Companion.passport_expiry).where(
-            Companion.patient_id.in_([c.patient_id for c in cases])
+            Companion.patient_id.in_(list(by_patient))
         )
     ):
-        for c in cases:
-            if c.patient_id != patient_id:
-                continue
+        for c in by_patient[patient_id]:
             if expiry is None:
                 out[c.id].append(
                     Blocker("overview", f"{name}'s passport expiry is not recorded.", "warn")

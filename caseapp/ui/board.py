@@ -56,7 +56,7 @@ from caseapp.services.cases import CaseRow
 from caseapp.services.context import ServiceContext
 from caseapp.services.errors import Blocked, DomainError
 from caseapp.ui import errors, theme
-from caseapp.ui.case_list import CaseRowRole, RefRole, search_terms, search_text
+from caseapp.ui.case_list import CaseRowRole, RefRole, plain_enter, search_terms, search_text
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -348,12 +348,7 @@ class CardList(QListView):
             self.openRequested.emit(str(ref))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if (
-            event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-            and event.modifiers()
-            in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
-            and self.currentIndex().isValid()
-        ):
+        if plain_enter(event) and self.currentIndex().isValid():
             self._open(self.currentIndex())
             event.accept()
             return

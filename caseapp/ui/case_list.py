@@ -435,6 +435,14 @@ class CaseTableModel(QAbstractTableModel):
 COLUMN_WIDTHS = (118, 200, 150, 130, 100, 140, 104, 76, 300)
 
 
+def plain_enter(event: QKeyEvent) -> bool:
+    """Enter or Return without Ctrl: opens a case (Ctrl+Enter advances it)."""
+    return event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and event.modifiers() in (
+        Qt.KeyboardModifier.NoModifier,
+        Qt.KeyboardModifier.KeypadModifier,
+    )
+
+
 class CaseTableView(QTableView):
     """The table: fixed row height (no per-row measuring at 50,000 rows), Enter opens a case."""
 
@@ -503,12 +511,7 @@ class CaseTableView(QTableView):
             self.openRequested.emit(str(ref))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if (
-            event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-            and event.modifiers()
-            in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
-            and self.currentIndex().isValid()
-        ):
+        if plain_enter(event) and self.currentIndex().isValid():
             self._open_index(self.currentIndex())
             event.accept()
             return
