@@ -16,7 +16,7 @@ from typing import Literal
 PageSize = Literal["A4", "Letter"]
 Sex = Literal["F", "M"]
 RecordStatus = Literal["missing", "received", "too old", "waived"]
-CriterionOutcome = Literal["met", "not met", "unknown"]
+CriterionOutcome = Literal["met", "not met", "unknown", "not applicable"]
 Entries = Literal["single", "double", "multiple"]
 
 
@@ -170,9 +170,10 @@ class PriorTherapy:
 class ClinicalFacts:
     diagnosis: str
     disease_status: str
-    antigen_profile: Mapping[str, float] = field(default_factory=dict)  # antigen -> % of blasts
+    # antigen -> % of blasts; None: the program's target was not measured (printed so)
+    antigen_profile: Mapping[str, float | None] = field(default_factory=dict)
     marrow_blast_pct: float | None = None
-    prior_lines: int = 0
+    prior_lines: int | None = None  # None: not recorded
     prior_therapies: tuple[PriorTherapy, ...] = ()
 
 
@@ -180,7 +181,7 @@ class ClinicalFacts:
 class CriterionResult:
     label: str
     kind: Literal["inclusion", "exclusion"]
-    fact_value: str
+    finding: str  # the patient's finding in plain words: "HIV: negative"
     result: CriterionOutcome
 
 
@@ -356,6 +357,7 @@ class ReferralLetterData:
     clinical: ClinicalFacts
     review: EligibilityReview | None
     issued_on: date
+    enclosed: tuple[RecordItem, ...] = ()  # the records sent with the letter
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,14 @@ Wording lives in resources/letters/*.j2; the code adds the tables a letter refer
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 
-from reportlab.platypus import Flowable, KeepTogether
+from reportlab.platypus import Flowable, KeepTogether, Paragraph
 
 from caseapp.docs import blocks
 from caseapp.docs.data import (
     CaseInfo,
+    CriterionResult,
     DocumentSettings,
     HandoffLetterData,
     ReferralLetterData,
@@ -22,7 +24,15 @@ from caseapp.docs.errors import MissingFact
 from caseapp.docs.flowables import data_table, facts_table, para, rich, signature_block
 from caseapp.docs.style import PdfDocument, frame_width
 from caseapp.docs.templates import render_story
-from caseapp.docs.text import DASH, fmt_date, fmt_pct, fmt_sex, markup, or_dash
+from caseapp.docs.text import (
+    NOT_RECORDED,
+    fmt_date,
+    fmt_pct,
+    fmt_sex,
+    markup,
+    or_dash,
+    or_not_recorded,
+)
 
 
 def _require(case: CaseInfo, document: str, facts: Mapping[str, object]) -> None:
@@ -54,9 +64,11 @@ def _letter(
         ],
     )
     story = list(render_story(template, data, {**extra_blocks, "signature": signature}))
-    # The closing words never stand alone on a last page: the paragraph before them, the
-    # "Yours sincerely" and the signature move together.
-    tail = min(len(story), 4)
+    # The closing words never stand alone on a last page: up to two paragraphs before them,
+    # the "Yours sincerely" and the signature move together (a table before them stays put).
+    tail = 1
+    while tail < min(len(story), 4) and isinstance(story[-tail - 1], Paragraph):
+        tail += 1
     story[-tail:] = [KeepTogether(story[-tail:])]
     return doc.build(story)
 
@@ -128,6 +140,36 @@ def render_visa_letter(data: VisaLetterData, settings: DocumentSettings) -> byte
 
 
 _RESULT_COLOURS = {"met": "#1e7a46", "not met": "#b42318", "unknown": "#b45309"}
+RESULT_WORDS = {
+    "met": "meets",
+    "not met": "does not meet",
+    "unknown": "not known",
+    "not applicable": "does not apply",
+}
+
+
+def _criteria_table(criteria: Sequence[CriterionResult], width: float) -> Flowable:
+    return data_table(
+        ["Criterion", "Patient's finding", "Result"],
+        [
+            [
+                c.label,
+                c.finding,
+                rich(
+                    f'<font color="{_RESULT_COLOURS.get(c.result, "#1f2933")}"><b>'
+                    f"{markup(RESULT_WORDS.get(c.result, c.result))}</b></font>",
+                    "cell",
+                ),
+            ]
+            for c in criteria
+        ],
+        [4.6, 3.4, 1.6],
+        width=width,
+    )
+
+
+def _long(value: date | None) -> str:
+    return fmt_date(value, long=True) if value else NOT_RECORDED
 
 
 def render_referral_letter(data: ReferralLetterData, settings: DocumentSettings) -> bytes:
@@ -140,55 +182,59 @@ def render_referral_letter(data: ReferralLetterData, settings: DocumentSettings)
         )
     width = frame_width(settings)
     clinical = data.clinical
-    antigens = ", ".join(f"{k} {fmt_pct(v)}" for k, v in clinical.antigen_profile.items())
+    antigens = "; ".join(
+        f"{k} {fmt_pct(v)}" if v is not None else f"{k} {NOT_RECORDED}"
+        for k, v in clinical.antigen_profile.items()
+    )
     summary = facts_table(
         [
             ("Diagnosis", clinical.diagnosis),
-            ("Disease status", clinical.disease_status),
-            ("Marrow blasts", fmt_pct(clinical.marrow_blast_pct)),
-            ("Antigens on blasts (flow)", antigens or DASH),
-            ("Prior lines of therapy", str(clinical.prior_lines)),
+            ("Disease status", or_not_recorded(clinical.disease_status)),
+            (
+                "Bone-marrow blasts",
+                NOT_RECORDED if clinical.marrow_blast_pct is None
+                else fmt_pct(clinical.marrow_blast_pct),
+            ),
+            ("Antigens on blasts (flow)", antigens or NOT_RECORDED),
+            (
+                "Prior lines of therapy",
+                NOT_RECORDED if clinical.prior_lines is None else str(clinical.prior_lines),
+            ),
         ],
         width=width,
         label_fraction=0.3,
-    )
-    therapies: Flowable
+    )  # fmt: skip
+    therapies: list[Flowable] = []
     if clinical.prior_therapies:
-        therapies = data_table(
-            ["Line", "Regimen", "From", "To", "Response"],
-            [
+        therapies.append(
+            data_table(
+                ["Line", "Regimen", "From", "To", "Response"],
                 [
-                    str(i),
-                    t.regimen,
-                    fmt_date(t.started_on),
-                    fmt_date(t.ended_on),
-                    or_dash(t.response),
-                ]
-                for i, t in enumerate(clinical.prior_therapies, start=1)
-            ],
-            [0.6, 4.2, 1.5, 1.5, 2.2],
-            width=width,
+                    [
+                        str(i),
+                        t.regimen,
+                        _long(t.started_on),
+                        _long(t.ended_on),
+                        or_not_recorded(t.response),
+                    ]
+                    for i, t in enumerate(clinical.prior_therapies, start=1)
+                ],
+                [0.6, 4.0, 1.8, 1.8, 1.6],
+                width=width,
+            )
         )
-    else:
-        therapies = para("No prior regimens are recorded.")
-    criteria = data_table(
-        ["Criterion", "Kind", "Patient's value", "Result"],
-        [
-            [
-                c.label,
-                c.kind,
-                c.fact_value,
-                rich(
-                    f'<font color="{_RESULT_COLOURS.get(c.result, "#1f2933")}"><b>'
-                    f"{markup(c.result)}</b></font>",
-                    "cell",
-                ),
-            ]
-            for c in review.criteria
-        ],
-        [4.6, 1.3, 2.6, 1.3],
-        width=width,
-    )
+    enclosed: list[Flowable] = []
+    if data.enclosed:
+        enclosed.append(
+            data_table(
+                ["Record", "Dated", "Received"],
+                [[r.name, _long(r.document_date), _long(r.received_on)] for r in data.enclosed],
+                [5.0, 2.3, 2.3],
+                width=width,
+            )
+        )
+    inclusion = [c for c in review.criteria if c.kind == "inclusion"]
+    exclusion = [c for c in review.criteria if c.kind == "exclusion"]
     return _letter(
         settings,
         title="Referral",
@@ -196,7 +242,13 @@ def render_referral_letter(data: ReferralLetterData, settings: DocumentSettings)
         case=case,
         template="referral-cover.j2",
         data=data,
-        extra_blocks={"clinical": summary, "therapies": therapies, "criteria": criteria},
+        extra_blocks={
+            "clinical": summary,
+            "therapies": therapies,
+            "enclosed": enclosed,
+            "inclusion": _criteria_table(inclusion, width) if inclusion else [],
+            "exclusion": _criteria_table(exclusion, width) if exclusion else [],
+        },
     )
 
 

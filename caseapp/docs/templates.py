@@ -47,7 +47,11 @@ def environment() -> Environment:
         day=text.fmt_day,
         sex=text.fmt_sex,
         pct=text.fmt_pct,
+        join_and=text.join_and,
+        person=text.person_of,
+        sentence=text.sentence_case,
     )
+    env.globals.update(place=text.place_line)
     return env
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from xml.sax.saxutils import escape
@@ -95,3 +96,40 @@ def fmt_pct(value: float | None) -> str:
 
 def or_dash(text: str | None) -> str:
     return text if text else DASH
+
+
+NOT_RECORDED = "not recorded"
+
+
+def or_not_recorded(text: str | None) -> str:
+    return text if text else NOT_RECORDED
+
+
+def join_and(items: Sequence[str]) -> str:
+    """ "Arabic", "Arabic and English", "Arabic, French and English"."""
+    items = [i for i in items if i]
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+_PAREN_TAIL = re.compile(r"\s*\(([^)]*)\)\s*$")
+
+
+def person_of(contact: str) -> str:
+    """ "Dr. Sun Hao (International Patient Department)" -> "Dr. Sun Hao"."""
+    return _PAREN_TAIL.sub("", contact).strip()
+
+
+def place_line(address: str, city: str) -> str:
+    """An address with its city, the city written once ("..., Tianjin 300050", not twice)."""
+    if not city or city.lower() in address.lower():
+        return address
+    return f"{address}, {city}" if address else city
+
+
+def sentence_case(text: str) -> str:
+    """ "Acute myeloid leukaemia (AML)" -> "acute myeloid leukaemia (AML)" inside a sentence."""
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text

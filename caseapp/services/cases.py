@@ -521,6 +521,7 @@ def _review(s: Session, case_id: int, names: dict[int, str]) -> ReviewInfo | Non
     if r is None:
         return None
     program = s.get(Program, r.program_id)
+    fact_of = {c.code: c.fact for c in program.criteria} if program else {}
     return ReviewInfo(
         r.decision,
         names.get(r.reviewer_id, "?"),
@@ -529,7 +530,13 @@ def _review(s: Session, case_id: int, names: dict[int, str]) -> ReviewInfo | Non
         program.code if program else "",
         tuple(
             eligibility.CriterionResult(
-                x.criterion_code, x.label, x.kind, x.required, x.fact_value, x.result
+                x.criterion_code,
+                x.label,
+                x.kind,
+                x.required,
+                x.fact_value,
+                x.result,
+                fact_of.get(x.criterion_code, ""),
             )
             for x in r.results
         ),

@@ -160,17 +160,21 @@ def discharge_medications(c: cases.CaseDetail) -> tuple[d.Medication, ...]:
 
 
 def _clinical(c: cases.CaseDetail) -> d.ClinicalFacts:
+    """What the case records, and nothing more: a fact not entered is None ("not recorded")."""
     facts = c.facts
-    antigens = {name: float(facts[key]) for name, key in ANTIGEN_FACTS.items() if facts.get(key)}
+    measured = {name: float(facts[key]) for name, key in ANTIGEN_FACTS.items() if facts.get(key)}
+    antigens: dict[str, float | None] = {t: measured.get(t) for t in c.program.targets}
+    antigens |= measured
     status = facts.get("disease_status", "")
     blasts = facts.get("marrow_blast_pct")
+    lines = facts.get("prior_lines")
     return d.ClinicalFacts(
-        diagnosis="Acute myeloid leukaemia (AML)" + (", APL excluded" if facts.get("apl") == "no"
+        diagnosis="Acute myeloid leukaemia (AML)" + (", not APL" if facts.get("apl") == "no"
                                                      else ""),
-        disease_status=DISEASE_WORDS.get(status, status or "not recorded"),
+        disease_status=DISEASE_WORDS.get(status, status),
         antigen_profile=antigens,
         marrow_blast_pct=float(blasts) if blasts else None,
-        prior_lines=int(float(facts.get("prior_lines", "0") or 0)),
+        prior_lines=int(float(lines)) if lines else None,
     )  # fmt: skip
 
 
@@ -182,8 +186,17 @@ def _review(c: cases.CaseDetail) -> d.EligibilityReview | None:
     return d.EligibilityReview(
         decision, r.reviewer, r.signed_at,
         tuple(d.CriterionResult(x.label, "exclusion" if x.kind == "exclusion" else "inclusion",
-                                x.fact_value or "-", x.result)  # type: ignore[arg-type]
+                                x.finding, "not applicable" if x.outcome == "does not apply"
+                                else x.result)  # type: ignore[arg-type]
               for x in r.results),
+    )  # fmt: skip
+
+
+def _enclosed(c: cases.CaseDetail) -> tuple[d.RecordItem, ...]:
+    """The records a referral sends: those received, with their dates."""
+    return tuple(
+        d.RecordItem(r.name, "received", r.received_on, r.document_date, r.max_age_days)
+        for r in c.records if r.received_on is not None and r.status != "waived"
     )  # fmt: skip
 
 
@@ -241,7 +254,7 @@ def document_data(ctx: ServiceContext, kind: str, ref: str) -> object:
                                 f"type); none is recorded for {c.ref}.")  # fmt: skip
         return d.VisaLetterData(info, visa, _lodging(c), today)
     if kind == "referral-letter":
-        return d.ReferralLetterData(info, _clinical(c), _review(c), today)
+        return d.ReferralLetterData(info, _clinical(c), _review(c), today, _enclosed(c))
     if kind == "handoff-letter":
         return d.HandoffLetterData(info, _treatment(c), _followups(c), today)
     if kind == "cost-estimate":

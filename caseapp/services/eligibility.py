@@ -153,6 +153,70 @@ class CriterionResult:
     required: bool
     fact_value: str
     result: str
+    fact: str = ""  # the fact key the criterion reads ("" for snapshots that lost it)
+
+    @property
+    def finding(self) -> str:
+        """The patient's finding in plain words ("HIV: negative"), never a bare yes/no."""
+        return plain_finding(self.fact, self.fact_value)
+
+    @property
+    def outcome(self) -> str:
+        """The result as a reader says it: meets / does not meet / not known / does not apply."""
+        if self.fact_value == NOT_APPLICABLE:
+            return "does not apply"
+        return RESULT_WORDS.get(self.result, self.result)
+
+
+RESULT_WORDS = {MET: "meets", NOT_MET: "does not meet", UNKNOWN: "not known"}
+NOT_APPLICABLE = "not applicable"
+
+# Yes/no facts in plain words: (what is asked, the finding when true, the finding when false).
+BOOL_FINDINGS: dict[str, tuple[str, str, str]] = {
+    "apl": ("APL (FAB M3) subtype", "APL", "not APL"),
+    "allo_transplant": ("Allogeneic transplant", "had one", "none"),
+    "active_gvhd": ("Graft-versus-host disease", "active", "not active"),
+    "cns_active": ("CNS leukaemia", "active", "not active"),
+    "uncontrolled_infection": ("Uncontrolled infection", "present", "none"),
+    "hiv": ("HIV", "positive", "negative"),
+    "hbv_active": ("Hepatitis B", "active", "not active"),
+    "hcv_active": ("Hepatitis C", "active", "not active"),
+    "pregnant": ("Pregnancy", "pregnant or breastfeeding", "not pregnant or breastfeeding"),
+    "prior_car_t": ("Previous CAR-T therapy", "yes", "none"),
+}
+CHOICE_WORDS = {
+    "relapsed": "relapsed",
+    "refractory": "primary refractory",
+    "first_remission": "in first remission",
+    "newly_diagnosed": "newly diagnosed",
+}
+_SUBJECTS = {"age": "Age", "disease_status": "Disease status"}
+
+
+def fact_subject(key: str) -> str:
+    """What a fact is about, as the left half of a finding ("HIV", "Bone-marrow blasts")."""
+    if key in BOOL_FINDINGS:
+        return BOOL_FINDINGS[key][0]
+    if key in FACTS:
+        return _SUBJECTS.get(key, FACTS[key].label)
+    return ""
+
+
+def plain_finding(key: str, shown: str) -> str:
+    """A stored fact value (as `format_fact` wrote it) in plain words with its subject."""
+    subject = fact_subject(key)
+    if shown == NOT_APPLICABLE:
+        return f"{subject}: does not apply" if subject else "does not apply"
+    if not shown:
+        return f"{subject}: not recorded" if subject else "not recorded"
+    if not subject:
+        return shown
+    if key in BOOL_FINDINGS:
+        words = {"yes": BOOL_FINDINGS[key][1], "no": BOOL_FINDINGS[key][2]}
+        return f"{subject}: {words.get(shown, shown)}"
+    if key == "disease_status":
+        return f"{subject}: {CHOICE_WORDS.get(shown, shown)}"
+    return f"{subject}: {shown.replace(' %', '%')}"
 
 
 def check(op: str, actual: Any, expected: Any) -> bool:
@@ -181,7 +245,7 @@ def evaluate(criteria: Sequence[CriterionSpec], facts: Mapping[str, Any]) -> lis
         if c.applies_if is not None:
             condition = facts.get(c.applies_if)
             if condition is False:
-                results.append(_result(c, "not applicable", MET))
+                results.append(_result(c, NOT_APPLICABLE, MET))
                 continue
             if condition is None:
                 results.append(_result(c, "", UNKNOWN))
@@ -195,7 +259,7 @@ def evaluate(criteria: Sequence[CriterionSpec], facts: Mapping[str, Any]) -> lis
 
 
 def _result(c: CriterionSpec, shown: str, outcome: str) -> CriterionResult:
-    return CriterionResult(c.code, c.label, c.kind, c.required, shown, outcome)
+    return CriterionResult(c.code, c.label, c.kind, c.required, shown, outcome, c.fact)
 
 
 def age_on(date_of_birth: date, on: date) -> int:

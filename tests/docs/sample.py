@@ -293,12 +293,23 @@ REVIEW = EligibilityReview(
     reviewer="Dr. Saule Tulegenova",
     signed_at=datetime(2026, 2, 6, 9, 0, tzinfo=UTC),
     criteria=(
-        CriterionResult("Age 18-70 years", "inclusion", "41 years", "met"),
-        CriterionResult("CD33 on blasts >= 50% by flow cytometry", "inclusion", "82%", "met"),
-        CriterionResult("ECOG performance status 0-2", "inclusion", "1", "met"),
-        CriterionResult("LVEF >= 50%", "inclusion", "not recorded", "unknown"),
-        CriterionResult("Active CNS leukaemia", "exclusion", "no", "met"),
-        CriterionResult("Prior CAR-T therapy", "exclusion", "no", "met"),
+        CriterionResult("Age 18-70 years", "inclusion", "Age: 41 years", "met"),
+        CriterionResult(
+            "CD33 on blasts >= 50% by flow cytometry", "inclusion", "CD33 on blasts: 82%", "met"
+        ),
+        CriterionResult("ECOG performance status 0-2", "inclusion", "ECOG: 1", "met"),
+        CriterionResult("LVEF >= 50%", "inclusion", "LVEF: not recorded", "unknown"),
+        CriterionResult("HIV negative", "exclusion", "HIV: negative", "met"),
+        CriterionResult(
+            "Not pregnant or breastfeeding", "exclusion", "Pregnancy: not pregnant", "met"
+        ),
+        CriterionResult("No active hepatitis C", "exclusion", "Hepatitis C: active", "not met"),
+        CriterionResult(
+            "If transplanted: no active GVHD",
+            "exclusion",
+            "GVHD: does not apply",
+            "not applicable",
+        ),
     ),
 )
 

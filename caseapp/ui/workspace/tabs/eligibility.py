@@ -52,8 +52,8 @@ class CriteriaModel(RowTableModel[CriterionResult]):
             Column("Criterion", lambda r: r.label, tooltip=lambda r: r.label),
             Column("Kind", lambda r: r.kind),
             Column("Required", lambda r: "required" if r.required else "optional"),
-            Column("Patient's value", lambda r: r.fact_value),
-            Column("Result", lambda r: r.result),
+            Column("Patient's finding", lambda r: r.finding),
+            Column("Result", lambda r: r.outcome),
         ],
     )
 
