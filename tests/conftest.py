@@ -131,3 +131,26 @@ def coordinator_ctx(demo_db: ServiceContext) -> ServiceContext:
 
     login = next(r.login for r in list_staff(demo_db, role="coordinator"))
     return demo_db.as_actor(actor_for(demo_db, login))
+
+
+SLOWEST_SHOWN = 5
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line: the slowest tests (setup + call + teardown) and the summed test time.
+
+    The sum is what one process would need; against the wall time it shows what xdist buys.
+    """
+    per_test: dict[str, float] = {}
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            nodeid, duration = getattr(report, "nodeid", None), getattr(report, "duration", None)
+            if nodeid and isinstance(duration, float):
+                per_test[nodeid] = per_test.get(nodeid, 0.0) + duration
+    if not per_test:
+        return
+    slowest = sorted(per_test.items(), key=lambda item: item[1], reverse=True)[:SLOWEST_SHOWN]
+    names = ", ".join(f"{nodeid.rsplit('::', 1)[-1]} {seconds:.1f}s" for nodeid, seconds in slowest)
+    terminalreporter.write_line(
+        f"slowest: {names}; {sum(per_test.values()):.0f}s of test time in {len(per_test)} tests"
+    )

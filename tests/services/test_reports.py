@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
+from caseapp.cli.report import add_report_parser, run_report
 from caseapp.db import Database
 from caseapp.models import (
     Case,
@@ -32,7 +33,6 @@ from caseapp.models import (
     VisaApplication,
     VisaType,
 )
-from caseapp.report_cli import add_report_parser, run_report
 from caseapp.security import SYSTEM, Actor
 from caseapp.services import reports
 from caseapp.services.context import ServiceContext

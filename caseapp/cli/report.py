@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
+from caseapp.cli.invocation import Command, Invocation
 from caseapp.services import reports
 from caseapp.services.context import ServiceContext
 from caseapp.services.errors import ValidationError
@@ -19,7 +20,15 @@ from caseapp.services.report_export import (
     report_to_json_text,
 )
 
-__all__ = ["FORMATS", "add_report_parser", "document_settings", "filters_from_args", "run_report"]
+__all__ = [
+    "COMMANDS",
+    "FORMATS",
+    "add_parsers",
+    "add_report_parser",
+    "document_settings",
+    "filters_from_args",
+    "run_report",
+]
 
 
 def _day(text: str) -> date:
@@ -83,3 +92,14 @@ def run_report(args: argparse.Namespace, ctx: ServiceContext, out: TextIO) -> in
         return 0
     out.write(report_to_csv(report) if args.format == "csv" else report_to_json_text(report))
     return 0
+
+
+def add_parsers(sub: Any) -> None:
+    add_report_parser(sub)
+
+
+def report(inv: Invocation) -> int:
+    return run_report(inv.args, inv.context(), inv.out)
+
+
+COMMANDS: dict[str, Command] = {"report": report}

@@ -1,0 +1,64 @@
+"""`caseapp gui` (the default without a command): the window, after the wizard or a login."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from caseapp.cli.cases import cases as list_cases
+from caseapp.cli.invocation import EXIT_OK, Command, Invocation
+from caseapp.security import SYSTEM
+from caseapp.services import auth as auth_service
+from caseapp.services.context import ServiceContext
+from caseapp.services.errors import DomainError
+
+
+def add_parsers(sub: Any) -> None:
+    sub.add_parser("gui", help="open the window (the default without a command)")
+
+
+def gui(inv: Invocation) -> int:
+    """The window; on an empty database the welcome wizard sets the office up first."""
+    try:
+        from caseapp.ui.app import ensure_app, run_window
+    except ImportError:  # a build without Qt: the pipeline as text
+        inv.args.stage = inv.args.owner = inv.args.search = None
+        inv.args.json = False
+        return list_cases(inv)
+    ensure_app()
+    try:
+        ctx = window_context(inv)
+    except DomainError as exc:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.critical(None, "CaseApp", exc.message)
+        raise
+    if ctx is None:
+        return EXIT_OK
+    return run_window(inv.db, ctx)
+
+
+def window_context(inv: Invocation) -> ServiceContext | None:
+    """Who the window acts as: the first admin after the wizard, else a login."""
+    if inv.db.is_empty():
+        from caseapp.db import default_sqlite_path
+        from caseapp.ui.welcome import run_welcome
+
+        url = inv.db.engine.url
+        here = Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
+        result = run_welcome(here or default_sqlite_path())
+        if result is None:
+            return None
+        inv.use_database(result.database)
+        if result.admin is not None:
+            return ServiceContext(inv.db.session_factory, SYSTEM).as_actor(result.admin)
+    try:
+        return inv.context()
+    except auth_service.NotLoggedIn:
+        from caseapp.ui.login import ask_login
+
+        actor = ask_login(inv.context(SYSTEM))
+        return None if actor is None else inv.context(actor)
+
+
+COMMANDS: dict[str, Command] = {"gui": gui}
