@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime, timedelta
 from functools import cache
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, and_, case, delete, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from caseapp.models import StaffSession, StaffUser
@@ -26,7 +26,8 @@ LOCKOUT = timedelta(minutes=15)
 SESSION_LIFETIME = timedelta(hours=12)  # one working day; then `caseapp login` again
 MIN_PASSWORD_LENGTH = 10
 WRONG_CREDENTIALS = (
-    "Wrong login or password. After 5 failed attempts in a row an account is locked for 15 minutes."
+    "Wrong login or password, or the account is locked: after 5 failed attempts in a row an "
+    "account is locked for 15 minutes (an administrator can unlock it)."
 )
 
 
@@ -73,8 +74,10 @@ def validate_password(password: str, field: str = "password") -> None:
 def login(ctx: ServiceContext, login: str, password: str) -> Actor:
     """Check a password (argon2id); five failures in a row lock the account for 15 minutes.
 
-    Unknown logins and wrong passwords get the same sentence, after the same work, so the
-    answer does not tell which logins exist.
+    Every refusal (unknown login, wrong password, locked account) gets the same sentence
+    after the same work, so the answer tells a guesser nothing. While an account is locked its
+    password is not checked at all; each attempt is still counted and extends the lock. Counts
+    are single UPDATE statements, so parallel guesses are each counted (no lost update).
     """
     with ctx.read() as s:
         user = _find(s, login)
@@ -82,36 +85,75 @@ def login(ctx: ServiceContext, login: str, password: str) -> Actor:
         verify_password(_dummy_hash(), password)
         raise LoginFailed(WRONG_CREDENTIALS)
     now = ctx.now()
-    if user.locked_until is not None and user.locked_until > now:
-        # Only someone who knows the password learns that the account exists and is locked.
-        if not verify_password(user.password_hash, password):
-            raise LoginFailed(WRONG_CREDENTIALS)
-        raise LoginFailed(
-            f"The account {user.login!r} is locked after {MAX_FAILED_LOGINS} failed log-ins; "
-            f"try again after {_local(user.locked_until)}, or ask an administrator to unlock it."
-        )
-    ok = verify_password(user.password_hash, password)
-    locked = False
     acting = ctx.as_actor(_actor(user))
-    with acting.unit_of_work() as uow:
-        u = uow.session.get(StaffUser, user.id)
-        assert u is not None
-        if not ok:
-            u.failed_logins = (u.failed_logins or 0) + 1
-            locked = u.failed_logins >= MAX_FAILED_LOGINS
-            if locked:
-                u.locked_until, u.failed_logins = now + LOCKOUT, 0
-            uow.note("StaffUser", u.id, "locked" if locked else "login failed")
-        elif u.active:
-            u.failed_logins, u.locked_until = 0, None
-            if password_needs_rehash(u.password_hash or ""):
-                u.password_hash = hash_password(password)
-            uow.note("StaffUser", u.id, "login")
-    if not ok:
-        raise LoginFailed(WRONG_CREDENTIALS)  # the same words whether or not it just locked
+    if user.locked_until is not None and user.locked_until > now:
+        verify_password(_dummy_hash(), password)  # the same work, but not this password
+        _count_failure(acting, user.id, now, "login refused (locked)")
+        raise LoginFailed(WRONG_CREDENTIALS)
+    if not verify_password(user.password_hash, password):
+        _count_failure(acting, user.id, now, "login failed")
+        raise LoginFailed(WRONG_CREDENTIALS)
     if not user.active:
         raise LoginFailed(f"The account {user.login!r} is disabled: ask an administrator.")
+    with acting.unit_of_work() as uow:
+        # Reset only if no parallel guess locked the account since it was read.
+        done = uow.session.execute(
+            update(StaffUser)
+            .where(StaffUser.id == user.id, _not_locked(now))
+            .values(failed_logins=0, locked_until=None)
+            .execution_options(synchronize_session=False)
+        )
+        if not _rowcount(done):
+            uow.pending.clear()
+        else:
+            uow.note("StaffUser", user.id, "login")
+    if not _rowcount(done):
+        raise LoginFailed(WRONG_CREDENTIALS)
+    if password_needs_rehash(user.password_hash):
+        with acting.unit_of_work() as uow:
+            u = uow.session.get(StaffUser, user.id)
+            if u is not None:
+                u.password_hash = hash_password(password)
     return _actor(user)
+
+
+def _not_locked(now: datetime) -> ColumnElement[bool]:
+    return or_(StaffUser.locked_until.is_(None), StaffUser.locked_until <= now)
+
+
+def _rowcount(result: object) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _count_failure(ctx: ServiceContext, user_id: int, now: datetime, action: str) -> None:
+    """One atomic UPDATE: count the failure and (re)lock from the fifth one on.
+
+    A lock that has run out starts the count again; attempts during a lock extend it.
+    """
+    expired = and_(StaffUser.locked_until.is_not(None), StaffUser.locked_until <= now)
+    count = case((expired, 1), else_=StaffUser.failed_logins + 1)
+    with ctx.unit_of_work() as uow:
+        uow.session.execute(
+            update(StaffUser)
+            .where(StaffUser.id == user_id)
+            .values(
+                failed_logins=count,
+                locked_until=case(
+                    (
+                        count >= MAX_FAILED_LOGINS,
+                        literal(now + LOCKOUT, StaffUser.locked_until.type),
+                    ),
+                    (expired, None),
+                    else_=StaffUser.locked_until,
+                ),
+            )
+            .execution_options(synchronize_session=False)
+        )
+        failures = uow.session.scalar(
+            select(StaffUser.failed_logins).where(StaffUser.id == user_id)
+        )
+        locks = action == "login failed" and (failures or 0) >= MAX_FAILED_LOGINS
+        uow.note("StaffUser", user_id, "locked" if locks else action, failed_logins=failures)
 
 
 def change_password(ctx: ServiceContext, old: str, new: str) -> None:

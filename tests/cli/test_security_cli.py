@@ -75,7 +75,7 @@ def test_wrong_password_is_one_sentence(office: tuple[str, Path]) -> None:
     url, kr = office
     result = run(url, kr, "login", "fatima", stdin="nope\n")
     assert result.returncode == 7
-    assert result.stderr.strip().startswith("caseapp: Wrong login or password.")
+    assert result.stderr.strip().startswith("caseapp: Wrong login or password")
     assert "Traceback" not in result.stderr
 
 

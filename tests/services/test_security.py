@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from caseapp.db import Database, open_database
-from caseapp.models import ROLES
+from caseapp.models import ROLES, AuditEntry
 from caseapp.security import ACTION_WORDS, PERMISSIONS, SYSTEM, Actor, hash_password
 from caseapp.services import audit, auth, cases, keys, patients, staff
 from caseapp.services.context import ServiceContext
@@ -118,19 +118,107 @@ def test_wrong_password_and_unknown_login_get_the_same_sentence(demo_db: Service
     assert wrong.value.message == unknown.value.message == auth.WRONG_CREDENTIALS
 
 
+def _failed_logins(ctx: ServiceContext, login: str) -> tuple[int, datetime | None]:
+    from caseapp.models import StaffUser
+
+    with ctx.read() as s:
+        user = s.scalars(select(StaffUser).where(StaffUser.login == login)).one()
+        return user.failed_logins, user.locked_until
+
+
 def test_five_failures_lock_for_fifteen_minutes(demo_db: ServiceContext, clock: Clock) -> None:
     for _ in range(5):
         with pytest.raises(auth.LoginFailed) as failed:
             auth.login(demo_db, "omar", "guess")
         assert failed.value.message == auth.WRONG_CREDENTIALS  # a locked login is not revealed
-    with pytest.raises(auth.LoginFailed) as still:
-        auth.login(demo_db, "omar", "guess again")
-    assert still.value.message == auth.WRONG_CREDENTIALS
+    assert _failed_logins(demo_db, "omar") == (5, clock.now + auth.LOCKOUT)
     clock.now += timedelta(minutes=14, seconds=59)
-    with pytest.raises(auth.LoginFailed, match="'omar' is locked after 5 failed log-ins"):
+    with pytest.raises(auth.LoginFailed) as right:
         auth.login(demo_db, "omar", DEMO_PASSWORD)  # even the right password
-    clock.now += timedelta(seconds=1)
+    assert right.value.message == auth.WRONG_CREDENTIALS
+    clock.now += timedelta(minutes=15)
     assert auth.login(demo_db, "omar", DEMO_PASSWORD).login == "omar"
+    assert _failed_logins(demo_db, "omar") == (0, None)
+
+
+def test_while_locked_every_attempt_gets_one_answer_is_counted_and_extends_the_lock(
+    demo_db: ServiceContext, clock: Clock
+) -> None:
+    for _ in range(5):
+        with pytest.raises(auth.LoginFailed):
+            auth.login(demo_db, "omar", "guess")
+    answers = set()
+    for i in range(20):
+        clock.now += timedelta(minutes=1)
+        with pytest.raises(auth.LoginFailed) as refused:
+            auth.login(demo_db, "omar", DEMO_PASSWORD if i % 2 else f"guess {i}")
+        answers.add(refused.value.message)
+    assert answers == {auth.WRONG_CREDENTIALS}
+    assert _failed_logins(demo_db, "omar") == (25, clock.now + auth.LOCKOUT)
+    with demo_db.read() as s:
+        actions = list(
+            s.scalars(
+                select(AuditEntry.action)
+                .where(AuditEntry.entity == "StaffUser")
+                .order_by(AuditEntry.id.desc())
+                .limit(20)
+            )
+        )
+    assert actions == ["login refused (locked)"] * 20
+    clock.now += auth.LOCKOUT
+    assert auth.login(demo_db, "omar", DEMO_PASSWORD).login == "omar"
+
+
+def test_locked_account_password_is_never_verified(
+    demo_db: ServiceContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from caseapp.models import StaffUser
+
+    for _ in range(5):
+        with pytest.raises(auth.LoginFailed):
+            auth.login(demo_db, "omar", "guess")
+    with demo_db.read() as s:
+        omar_hash = s.scalars(
+            select(StaffUser.password_hash).where(StaffUser.login == "omar")
+        ).one()
+    seen: list[str] = []
+    monkeypatch.setattr(auth, "verify_password", lambda stored, pw: seen.append(stored) or False)
+    with pytest.raises(auth.LoginFailed):
+        auth.login(demo_db, "omar", DEMO_PASSWORD)
+    assert seen and omar_hash not in seen
+
+
+def test_parallel_guesses_are_each_counted(demo_db: ServiceContext, db_url: str) -> None:
+    """Twelve guesses at once from four workstations (own engines): twelve counted, same answer."""
+    import threading
+
+    others = [open_database(db_url) for _ in range(4)]
+    answers: list[str] = []
+    errors: list[BaseException] = []
+
+    def guess(db: Database, i: int) -> None:
+        ctx = ServiceContext(db.session_factory, SYSTEM, demo_db.clock)
+        try:
+            auth.login(ctx, "olga", f"guess {i}")
+        except auth.LoginFailed as exc:
+            answers.append(exc.message)
+        except BaseException as exc:  # reported below, on the test's thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=guess, args=(others[i % 4], i)) for i in range(12)]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+    finally:
+        for o in others:
+            o.engine.dispose()
+    assert errors == []
+    assert answers == [auth.WRONG_CREDENTIALS] * 12
+    count, until = _failed_logins(demo_db, "olga")
+    assert count == 12 and until is not None
+    assert audit.verify_chain(demo_db).intact
 
 
 def test_success_resets_the_failure_count(demo_db: ServiceContext) -> None:

@@ -14,7 +14,7 @@ def test_wrong_then_right_password(qtbot: QtBot, demo_db: ServiceContext) -> Non
     qtbot.addWidget(dialog)
     dialog.password_edit.setText("not it")
     dialog.try_login()
-    assert dialog.message.text().startswith("Wrong login or password.")
+    assert dialog.message.text().startswith("Wrong login or password")
     assert dialog.password_edit.text() == "" and dialog.actor is None
     dialog.password_edit.setText(DEMO_PASSWORD)
     with qtbot.wait_signal(dialog.accepted):
