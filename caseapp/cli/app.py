@@ -51,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--user",
         metavar="LOGIN",
-        help="act as this staff login (default: $CASEAPP_USER, else the logged-in user); "
+        help="act as this staff login (default: the logged-in user); "
         "needs --password-stdin unless you are logged in as that user",
     )
     parser.add_argument(

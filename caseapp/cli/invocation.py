@@ -12,9 +12,7 @@ from caseapp.db import Database, open_database
 from caseapp.secrets import get_secret, session_name
 from caseapp.security import SYSTEM, Actor
 from caseapp.services import auth as auth_service
-from caseapp.services import staff as staff_service
 from caseapp.services.context import ServiceContext
-from caseapp.services.errors import DomainError
 
 EXIT_OK, EXIT_USAGE, EXIT_BLOCKED = 0, 2, 3
 EXIT_TAMPERED = 8
@@ -46,18 +44,15 @@ class Invocation:
     def context(self, actor: Actor | None = None) -> ServiceContext:
         """Act as: --user with --password-stdin, else the keyring session (README, Accounts).
 
-        CASEAPP_DEV_TRUST_USER=1 (tests, local scripts on demo data) trusts --user without a
-        password and falls back to the office manager; never set it on an office workstation.
+        Nothing else chooses who acts: no environment variable, no default account. Only code
+        paths that never act for a person (demo seeding) pass an actor (SYSTEM) here.
         """
         ctx = ServiceContext(self.db.session_factory, SYSTEM)
         if actor is not None:
             return ctx.as_actor(actor)
-        login = self.args.user or os.environ.get("CASEAPP_USER")
-        trusted = os.environ.get("CASEAPP_DEV_TRUST_USER") == "1"
+        login = self.args.user
         if login and self.args.password_stdin:
             return ctx.as_actor(auth_service.login(ctx, login, read_secret("Password: ")))
-        if login and trusted:
-            return ctx.as_actor(staff_service.actor_for(ctx, login))
         token = get_secret(session_name(self.db.identity))
         if token:
             current = auth_service.resume_session(ctx, token)
@@ -72,15 +67,7 @@ class Invocation:
                 f"To act as {login}, log in first ('caseapp login {login}') or give the "
                 "password with --password-stdin."
             )
-        default = staff_service.default_actor(ctx) if trusted else None
-        if default is None and trusted:
-            raise DomainError(
-                "The database has no staff yet: run 'caseapp demo' to load demo "
-                "data, or open the window to create the first account."
-            )
-        if default is None:
-            raise auth_service.NotLoggedIn("Log in first: caseapp login LOGIN.")
-        return ctx.as_actor(default)
+        raise auth_service.NotLoggedIn("Log in first: caseapp login LOGIN.")
 
 
 # A command: runs once on an invocation and returns the process exit code.

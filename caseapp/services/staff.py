@@ -81,24 +81,11 @@ def create_staff(
 
 
 def actor_for(ctx: ServiceContext, login: str) -> Actor:
-    """The actor a CLI or window session runs as (issue: replaced by a real login)."""
+    """The actor of an account without its password: only for a throwaway database the caller
+    just made (self-check, screenshots) and tests. No command or window path calls it (a test
+    checks); people act through auth.login or a session."""
     with ctx.read() as s:
         user = get_staff(s, login)
         if not user.active:
             raise NotFound(f"The account {login!r} is disabled.")
         return Actor(user.id, user.login, user.role, user.full_name)
-
-
-def default_actor(ctx: ServiceContext) -> Actor | None:
-    """Without a login: the first active manager (the demo office's), else the first admin."""
-    with ctx.read() as s:
-        for role in ("manager", "admin"):
-            user = s.scalar(
-                select(StaffUser)
-                .where(StaffUser.role == role, StaffUser.active.is_(True))
-                .order_by(StaffUser.id)
-                .limit(1)
-            )
-            if user is not None:
-                return Actor(user.id, user.login, user.role, user.full_name)
-    return None

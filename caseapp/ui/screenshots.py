@@ -1,6 +1,6 @@
-"""Screenshots of the window to look at: python -m caseapp.ui.screenshots OUTDIR [--db URL].
+"""Screenshots of the window to look at: python -m caseapp.ui.screenshots OUTDIR [--user LOGIN].
 
-Without --db a temporary database with 60 demo cases is made. Saves the case list, the board,
+A temporary database with 60 demo cases is made. Saves the case list, the board,
 every workspace tab of one rich case (when the workspace is built) and the dashboard (when
 present). Run it under Xvfb for real fonts: xvfb-run -a -s "-screen 0 1600x1000x24" ...
 """
@@ -154,7 +154,6 @@ def use_throwaway_keyring() -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m caseapp.ui.screenshots")
     parser.add_argument("outdir", type=Path)
-    parser.add_argument("--db", help="database URL (default: a temporary demo database)")
     parser.add_argument("--user", default="fatima", help="login to act as (default fatima)")
     parser.add_argument("--case", help="case ref for the workspace shots")
     args = parser.parse_args(argv)
@@ -165,13 +164,13 @@ def main(argv: list[str] | None = None) -> int:
     from caseapp.services.staff import actor_for
 
     tmp = tempfile.TemporaryDirectory()
-    url = args.db or f"sqlite:///{Path(tmp.name) / 'screens.sqlite3'}"
-    if not args.db:
-        use_throwaway_keyring()
+    # Always a throwaway demo database: acting as --user without a password is only
+    # harmless where every account is a demo one.
+    url = f"sqlite:///{Path(tmp.name) / 'screens.sqlite3'}"
+    use_throwaway_keyring()
     db = open_database(url)
     system = ServiceContext(db.session_factory, SYSTEM)
-    if db.is_empty():
-        build_demo(system, 60, 2026)
+    build_demo(system, 60, 2026)
     ctx = system.as_actor(actor_for(system, args.user))
 
     app = ensure_app()

@@ -1,5 +1,5 @@
 """`caseapp login/logout/passwd/account/key/audit` as a user runs them: real subprocesses, a
-keyring file per workstation, no CASEAPP_DEV_TRUST_USER (the password is what counts)."""
+keyring file per workstation; the password is what counts, never the environment."""
 
 from __future__ import annotations
 
@@ -25,9 +25,6 @@ def run(
                 PYTHON_KEYRING_BACKEND="tests.keyring_file.FileKeyring",
                 CASEAPP_TEST_KEYRING_FILE=str(keyring_file))  # fmt: skip
     full.update(env)
-    for name in ("CASEAPP_USER", "CASEAPP_DEV_TRUST_USER"):
-        if name not in env:
-            full.pop(name, None)
     return subprocess.run([sys.executable, "-m", "caseapp", *args], cwd=ROOT, env=full,
                           capture_output=True, text=True, input=stdin, timeout=120)  # fmt: skip
 
@@ -87,10 +84,18 @@ def test_user_with_password_stdin_for_scripts(office: tuple[str, Path]) -> None:
     assert result.stdout.lstrip().startswith("[")
 
 
-def test_dev_trust_keeps_user_flag_working(office: tuple[str, Path]) -> None:
+def test_no_environment_variable_chooses_who_acts(office: tuple[str, Path]) -> None:
+    """The old switches (and any like them) are ignored: only a password or a session counts."""
     url, kr = office
-    result = run(url, kr, "--user", "mei", "staff", CASEAPP_DEV_TRUST_USER="1")
-    assert result.returncode == 0, result.stderr
+    run(url, kr, "logout")
+    env = {"CASEAPP_DEV_TRUST_USER": "1", "CASEAPP_USER": "kevin", "USER": "kevin",
+           "LOGNAME": "kevin", "CASEAPP_LOGIN": "kevin", "CASEAPP_ACTOR": "kevin"}  # fmt: skip
+    for args in (("staff",), ("--user", "kevin", "staff"),
+                 ("--user", "kevin", "account", "reset", "helen"),
+                 ("key", "export", str(kr.parent / "stolen.key"))):  # fmt: skip
+        result = run(url, kr, *args, **env)
+        assert result.returncode == 7, (args, result.stdout, result.stderr)
+    assert not (kr.parent / "stolen.key").exists()
 
 
 def test_admin_manages_accounts_and_people_change_passwords(office: tuple[str, Path]) -> None:
