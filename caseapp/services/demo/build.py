@@ -1,0 +1,143 @@
+"""Build demo data into an empty database, and the login hint a demo database shows."""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from caseapp import models as m
+from caseapp.paths import resource_path
+from caseapp.security import hash_password
+from caseapp.services.context import ServiceContext
+from caseapp.services.demo.generator import CaseGenerator
+from caseapp.services.demo.rows import Rows
+from caseapp.services.errors import ValidationError
+from caseapp.services.reference import import_reference, load_toml
+
+DEMO_PASSWORD = "caseapp-demo-2026"
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    cases: int
+    by_stage: dict[str, int]
+    staff: int
+    programs: int
+    interpreters: int
+
+
+def build_demo(
+    ctx: ServiceContext,
+    cases: int = 60,
+    seed: int = 2026,
+    progress: Callable[[int, int], bool] | None = None,
+) -> DemoSummary:
+    """Fill an empty database with demo data; same seed, same data (for the same today)."""
+    ctx.require("staff.manage")
+    if cases < 0 or cases > 200_000:
+        raise ValidationError("The number of demo cases must be between 0 and 200,000.", "cases")
+    with ctx.read() as s:
+        existing = s.scalar(select(func.count()).select_from(m.Case)) or 0
+    if existing:
+        raise ValidationError(
+            f"The database already holds {existing} cases; demo data goes only "
+            "into an empty database (choose another with --db)."
+        )
+    pools = load_toml(resource_path("reference", "demo.toml"))
+    import_reference(ctx)
+    rng = random.Random(seed)
+    with ctx.unit_of_work() as uow:
+        s = uow.session
+        _reference_people(s, pools)
+        if "agency" in pools and s.get(m.Setting, "agency") is None:
+            s.add(m.Setting(key="agency", value=dict(pools["agency"])))
+        if s.get(m.Setting, "demo") is None:
+            s.add(m.Setting(key="demo", value={"seed": seed, "cases": cases}))
+    with ctx.session_factory() as s:
+        gen = CaseGenerator(s, rng, ctx.today(), ctx.now(), pools)
+        counts: dict[str, int] = defaultdict(int)
+        rows = Rows(next_id=gen.start_ids())
+        for i in range(cases):
+            stage = gen.pick_stage(i)
+            counts[stage] += 1
+            gen.case(rows, i, stage)
+            if (i + 1) % 500 == 0 or i + 1 == cases:
+                rows.flush(s)
+                if progress is not None and not progress(i + 1, cases):
+                    s.rollback()
+                    raise ValidationError("Demo data generation was cancelled; nothing was saved.")
+        gen.write_audit(rows)
+        rows.flush(s)
+        _sync_sequences(s)
+        s.commit()
+        staff = s.scalar(select(func.count()).select_from(m.StaffUser)) or 0
+        programs = s.scalar(select(func.count()).select_from(m.Program)) or 0
+        interpreters = s.scalar(select(func.count()).select_from(m.Interpreter)) or 0
+    return DemoSummary(cases, dict(counts), staff, programs, interpreters)
+
+
+def demo_login_hint(ctx: ServiceContext) -> str | None:
+    """For the login dialog of a demo database: which accounts to try (None elsewhere)."""
+    with ctx.read() as s:
+        if s.get(m.Setting, "demo") is None:
+            return None
+        people = [
+            (u.login, u.role)
+            for u in s.scalars(select(m.StaffUser).order_by(m.StaffUser.id))
+            if u.active and u.password_hash
+        ]
+    firsts: dict[str, str] = {}
+    for login, role in people:
+        firsts.setdefault(role, login)
+    accounts = ", ".join(f"{login} ({role})" for role, login in firsts.items())
+    return f"Demo database: log in as {accounts}; password {DEMO_PASSWORD}."
+
+
+def _sync_sequences(s: Session) -> None:
+    """Ids were assigned here; move PostgreSQL's id sequences past them (SQLite needs nothing)."""
+    if s.get_bind().dialect.name != "postgresql":
+        return
+    for table in m.Base.metadata.sorted_tables:
+        if "id" in table.c and table.c.id.autoincrement is not False and table.c.id.primary_key:
+            s.execute(text(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+            ))  # fmt: skip
+
+
+def _reference_people(s: Session, pools: dict[str, Any]) -> None:
+    password = hash_password(DEMO_PASSWORD)  # one hash: argon2 is slow on purpose
+    known = set(s.scalars(select(m.StaffUser.login)))
+    for p in pools["staff"]:
+        if p["login"] not in known:
+            s.add(
+                m.StaffUser(
+                    login=p["login"],
+                    full_name=p["full_name"],
+                    role=p["role"],
+                    email=p.get("email", ""),
+                    phone=p.get("phone", ""),
+                    password_hash=password,
+                )
+            )
+    if not s.scalar(select(func.count()).select_from(m.Interpreter)):
+        for i in pools["interpreter"]:
+            s.add(
+                m.Interpreter(
+                    name=i["name"],
+                    name_zh=i.get("name_zh", ""),
+                    languages=i["languages"],
+                    medical_certified=i.get("medical_certified", False),
+                    hourly_rate_cny=Decimal(str(i.get("hourly_rate_cny", 0))),
+                    phone=i.get("phone", ""),
+                    email=i.get("email", ""),
+                    city=i.get("city", ""),
+                )
+            )
