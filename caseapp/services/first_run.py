@@ -244,22 +244,64 @@ def complete_first_run(
         return not cancelled
 
     validate_agency(choices.agency)
-    a = choices.admin
-    row = staff_service.create_staff(
-        system.as_actor(SYSTEM), a.login, a.full_name, "admin", email=a.email, password=a.password
-    )
-    admin = Actor(row.id, row.login, row.role, row.full_name)
-    ctx = system.as_actor(admin)
-    save_agency_settings(ctx, choices.agency)
+    if choices.load_demo:
+        # Demo data only goes into a new database: load it first, then add this admin.
+        _check_not_a_demo_login(choices.admin)
+        try:
+            build_demo(system.as_actor(SYSTEM), choices.demo_cases, DEMO_SEED, progress=watch)
+        except ValidationError:
+            if not cancelled:
+                raise
+    admin = create_office(system, choices.admin, choices.agency, require_new=not choices.load_demo)
     if not choices.load_demo:
         return admin, 0
-    try:
-        build_demo(ctx, choices.demo_cases, DEMO_SEED, progress=watch)
-    except ValidationError:
-        if cancelled:
-            return admin, -1
-        raise
-    return admin, choices.demo_cases
+    return admin, -1 if cancelled else choices.demo_cases
+
+
+def _check_not_a_demo_login(first: FirstAdmin) -> None:
+    from caseapp.paths import resource_path
+    from caseapp.services.auth import validate_password
+    from caseapp.services.reference import load_toml
+
+    validate_password(first.password)
+    demo = {p["login"] for p in load_toml(resource_path("reference", "demo.toml"))["staff"]}
+    if first.login.strip().lower() in demo:
+        raise ValidationError(
+            f"The login {first.login.strip().lower()!r} belongs to a demo account: choose "
+            "another for yourself.", "login",
+        )  # fmt: skip
+
+
+def create_office(
+    system: ServiceContext,
+    first: FirstAdmin,
+    agency: AgencySettings | None = None,
+    *,
+    require_new: bool = True,
+) -> Actor:
+    """The first administrator (and letterhead) of a new office database: the wizard's work,
+    also `caseapp init`. A database that already has accounts or history is refused."""
+    from caseapp.services.auth import validate_password
+    from caseapp.services.demo_mark import is_new_database
+
+    validate_password(first.password)
+    if agency is not None:
+        validate_agency(agency)
+    if require_new:
+        with system.read() as s:
+            if not is_new_database(s):
+                raise ValidationError(
+                    "This database is already set up (it has accounts or history): "
+                    "an administrator adds accounts with 'caseapp account add'."
+                )
+    row = staff_service.create_staff(
+        system.as_actor(SYSTEM), first.login, first.full_name, "admin", email=first.email,
+        password=first.password,
+    )  # fmt: skip
+    admin = Actor(row.id, row.login, row.role, row.full_name)
+    if agency is not None:
+        save_agency_settings(system.as_actor(admin), agency)
+    return admin
 
 
 def open_and_set_up(

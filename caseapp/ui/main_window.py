@@ -45,6 +45,7 @@ from caseapp.services.errors import DomainError
 from caseapp.ui import errors, theme
 from caseapp.ui.board import BoardView
 from caseapp.ui.case_list import ALL, OPEN, CaseListPage, CaseTableModel
+from caseapp.ui.demo_banner import mark_if_demo
 from caseapp.ui.worker import BackgroundOp, wait_for_workers
 
 VIEWS = ("list", "board", "dashboard")
@@ -122,6 +123,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         actor = ctx.actor
         self.setWindowTitle(f"CaseApp — {actor.full_name or actor.login} ({actor.role})")
+        self.demo = mark_if_demo(self, ctx)
         self.setWindowIcon(theme.app_icon())
         self._load_generation = 0
         self._load_started = 0.0

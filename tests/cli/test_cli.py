@@ -140,7 +140,41 @@ def test_bad_database_url_is_a_clear_error() -> None:
 
 def test_demo_refuses_a_database_that_has_cases(demo_url: str) -> None:
     result = caseapp(demo_url, "demo", "--cases", "5")
-    assert result.returncode == 2 and "already holds" in result.stderr
+    assert result.returncode == 2
+    assert "Demo data goes only into a new, empty database, and this one is a demo database" in (
+        result.stderr
+    )
+
+
+def test_init_makes_an_office_database_demo_refuses_it_and_if_empty_leaves_it(
+    tmp_path: Path,
+) -> None:
+    with fresh_database_url(tmp_path) as url:
+        made = caseapp(url, "init", "--admin", "anna", "--name", "Anna Berg", "--agency",
+                       "Harbin Bridge Care", stdin="anna's long password\n")  # fmt: skip
+        assert made.returncode == 0, made.stderr
+        assert "administrator anna" in made.stdout
+        again = caseapp(url, "init", "--admin", "bob", "--name", "Bob", stdin="x" * 12 + "\n")
+        assert again.returncode == 2 and "already set up" in again.stderr
+        for args in (("demo",), ("demo", "--cases", "0")):
+            refused = caseapp(url, *args)
+            assert refused.returncode == 2, refused.stdout
+            assert refused.stderr.strip() == (
+                "caseapp: Demo data goes only into a new, empty database, and this one is an "
+                "office database: choose a new file with --db sqlite:///PATH."
+            )
+        kept = caseapp(url, "demo", "--if-empty")
+        assert kept.returncode == 0 and "already has data" in kept.stdout
+        listed = caseapp(url, "--user", "anna", "--password-stdin", "staff",
+                         stdin="anna's long password\n")  # fmt: skip
+        assert listed.returncode == 0, listed.stderr
+        assert [line.split()[0] for line in listed.stdout.splitlines()[2:]] == ["anna"]
+
+
+def test_init_needs_a_long_password(tmp_path: Path) -> None:
+    with fresh_database_url(tmp_path) as url:
+        short = caseapp(url, "init", "--admin", "anna", "--name", "Anna Berg", stdin="short\n")
+        assert short.returncode == 2 and "at least 10 characters" in short.stderr
 
 
 def test_same_seed_same_data(tmp_path: Path) -> None:

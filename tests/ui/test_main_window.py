@@ -21,8 +21,23 @@ def keys(action) -> set[str]:  # type: ignore[no-untyped-def]
     return {k.toString(QKeySequence.SequenceFormat.PortableText) for k in action.shortcuts()}
 
 
-def test_title_names_the_user_and_role(window: MainWindow) -> None:
-    assert window.windowTitle() == "CaseApp — Fatima Rahman (facilitator)"
+def test_title_names_the_user_and_role_and_says_demo(window: MainWindow) -> None:
+    assert window.windowTitle() == "DEMO — CaseApp — Fatima Rahman (facilitator)"
+    banner = window.findChild(QLabel, "demoBannerText")
+    assert banner is not None and banner.text().startswith("DEMO DATABASE")
+    assert not banner.isHidden()
+
+
+def test_an_office_database_has_no_demo_banner(qtbot, system_ctx) -> None:  # type: ignore[no-untyped-def]
+    from caseapp.services import first_run
+
+    admin = first_run.create_office(
+        system_ctx, first_run.FirstAdmin("anna", "Anna Berg", "a long password")
+    )
+    office = MainWindow(system_ctx.as_actor(admin), autoload=False)
+    qtbot.addWidget(office)
+    assert office.windowTitle() == "CaseApp — Anna Berg (admin)"
+    assert office.findChild(QLabel, "demoBannerText") is None
 
 
 def test_every_required_shortcut_exists_and_none_is_ambiguous(window: MainWindow) -> None:

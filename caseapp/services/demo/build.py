@@ -18,6 +18,7 @@ from caseapp.security import hash_password
 from caseapp.services.context import ServiceContext
 from caseapp.services.demo.generator import CaseGenerator
 from caseapp.services.demo.rows import Rows
+from caseapp.services.demo_mark import DEMO_SETTING, require_new_database
 from caseapp.services.errors import ValidationError
 from caseapp.services.reference import import_reference, load_toml
 
@@ -39,17 +40,13 @@ def build_demo(
     seed: int = 2026,
     progress: Callable[[int, int], bool] | None = None,
 ) -> DemoSummary:
-    """Fill an empty database with demo data; same seed, same data (for the same today)."""
+    """Fill a new, empty database with demo data and mark it a demo database for good; same
+    seed, same data (for the same today)."""
     ctx.require("staff.manage")
     if cases < 0 or cases > 200_000:
         raise ValidationError("The number of demo cases must be between 0 and 200,000.", "cases")
     with ctx.read() as s:
-        existing = s.scalar(select(func.count()).select_from(m.Case)) or 0
-    if existing:
-        raise ValidationError(
-            f"The database already holds {existing} cases; demo data goes only "
-            "into an empty database (choose another with --db)."
-        )
+        require_new_database(s)
     pools = load_toml(resource_path("reference", "demo.toml"))
     import_reference(ctx)
     rng = random.Random(seed)
@@ -58,8 +55,8 @@ def build_demo(
         _reference_people(s, pools)
         if "agency" in pools and s.get(m.Setting, "agency") is None:
             s.add(m.Setting(key="agency", value=dict(pools["agency"])))
-        if s.get(m.Setting, "demo") is None:
-            s.add(m.Setting(key="demo", value={"seed": seed, "cases": cases}))
+        if s.get(m.Setting, DEMO_SETTING) is None:
+            s.add(m.Setting(key=DEMO_SETTING, value={"seed": seed, "cases": cases}))
     with ctx.session_factory() as s:
         gen = CaseGenerator(s, rng, ctx.today(), ctx.now(), pools)
         counts: dict[str, int] = defaultdict(int)
