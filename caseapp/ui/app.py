@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 from caseapp.services.context import ServiceContext
 from caseapp.ui import documents_tab, errors, theme
 from caseapp.ui.main_window import MainWindow
+from caseapp.ui.wheel_guard import install_wheel_guard
 from caseapp.ui.worker import wait_for_workers
 
 ORGANIZATION = "CaseApp"
@@ -37,6 +38,7 @@ def ensure_app() -> QApplication:
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setWindowIcon(theme.app_icon())
+    install_wheel_guard(app)  # a wheel over an unfocused field scrolls; it changes nothing
     return app
 
 

@@ -43,6 +43,9 @@ def shown_errors(qapp: object, monkeypatch: pytest.MonkeyPatch) -> list[BaseExce
 
     Also makes sure a QApplication exists: models paint their status icons on demand.
     """
+    from caseapp.ui.app import ensure_app
+
+    ensure_app()  # the application as the product makes it (wheel guard included)
     shown: list[BaseException] = []
     monkeypatch.setattr(errors, "show_error", lambda _parent, exc: shown.append(exc))
     return shown

@@ -57,6 +57,7 @@ class FollowupTab(AreaTab):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.plan_errors = FieldErrors()
         self.errors = FieldErrors()
+        self._shown: tuple[object, ...] | None = None  # the saved contact the form shows
         self.plan_days = QLineEdit(", ".join(str(d) for d in DEFAULT_PLAN_DAYS))
         self.plan_days.setToolTip("Days after infusion, separated by commas")
         self.create_button = QPushButton("Create plan from infusion date")
@@ -83,10 +84,12 @@ class FollowupTab(AreaTab):
         self.done_on = DateField(self.ctx.today())
         self.response = QComboBox()
         self.response.addItem("", "")
-        self.response.addItems(RESPONSES)
+        for r in RESPONSES:
+            self.response.addItem(r, r)  # the data is what is stored: found again on selection
         self.mrd = QComboBox()
         self.mrd.addItem("", "")
-        self.mrd.addItems(MRD_STATUSES)
+        for m in MRD_STATUSES:
+            self.mrd.addItem(m, m)
         self.note = QLineEdit()
         self.note.setPlaceholderText("Required when missed: why, and what was agreed")
         self.done_button = QPushButton("Mark done")
@@ -156,12 +159,16 @@ class FollowupTab(AreaTab):
         )
         if c is None:
             self.contact_label.setText("Select a contact.")
+            self._shown = None
             return
         self.contact_label.setText(
             f"<b>Day +{c.day_offset}</b>, due {c.due_on}: {c.status(self.ctx.today())}"
         )
-        if c.done_on:
-            self.done_on.set_value(c.done_on)
+        shown = (c.id, c.done_on, c.response, c.mrd, c.note)
+        if shown == self._shown:
+            return  # the same saved contact: keep what the user is typing
+        self._shown = shown
+        self.done_on.set_value(c.done_on or self.ctx.today())
         self.response.setCurrentIndex(max(self.response.findData(c.response), 0))
         self.mrd.setCurrentIndex(max(self.mrd.findData(c.mrd), 0))
         self.note.setText(c.note)
@@ -187,7 +194,8 @@ class FollowupTab(AreaTab):
         if done is None:
             self.errors.show(ValidationError("Enter the date of the contact.", "done_on"))
             return
-        response, mrd, note = self.response.currentText(), self.mrd.currentText(), self.note.text()
+        response, mrd = self.response.currentData() or "", self.mrd.currentData() or ""
+        note = self.note.text()
         self.attempt(
             lambda: followup.record_contact(
                 self.ctx, self.ref, c.id, done_on=done, response=response, mrd=mrd, note=note

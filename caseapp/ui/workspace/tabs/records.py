@@ -111,6 +111,7 @@ class RecordsTab(AreaTab):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.errors = FieldErrors()
         self.pending: tuple[str, bytes] | None = None  # a chosen file not yet saved
+        self._shown: tuple[object, ...] | None = None  # the saved record the form shows
         self.model = RecordModel(self)
         self.view = DropTable()
         self.view.setModel(self.model)
@@ -184,10 +185,14 @@ class RecordsTab(AreaTab):
         s = self.current()
         if s is None:
             self.selected_label.setText("Nothing selected.")
+            self._shown = None
         else:
             age = f" (at most {s.max_age_days} days old)" if s.max_age_days is not None else ""
             self.selected_label.setText(f"<b>{s.name}</b>{age}: {s.status}")
-            if s.document_date is not None:
+            shown = (s.code, s.received_on, s.document_date)
+            if shown != self._shown:  # another record, or its saved dates changed: show them
+                self._shown = shown
+                self.received_on.set_value(s.received_on or self.ctx.today())
                 self.document_date.set_value(s.document_date)
         self._show_pending()
         chosen = s is not None
@@ -260,9 +265,8 @@ class RecordsTab(AreaTab):
                 content=pending[1] if pending else None,
             )
 
-        if self.attempt(call, self.errors):
+        if self.attempt(call, self.errors):  # the reload shows the saved dates
             self.pending = None
-            self.document_date.set_value(None)
             self._show_pending()
 
     def waive(self) -> None:
