@@ -14,6 +14,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from caseapp.private_files import prepare_sqlite_file
 from caseapp.security import DataKey, KeyFileError, bind_data_key, import_key_file
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -70,6 +71,8 @@ def make_engine(url: str) -> Engine:
             kwargs.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
         else:
             kwargs.update(connect_args={"check_same_thread": False, "timeout": 30})
+            if not parsed.database.startswith("file:"):
+                prepare_sqlite_file(Path(parsed.database))
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         url = str(parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False))
     try:

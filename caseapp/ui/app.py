@@ -11,6 +11,7 @@ from typing import Protocol
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
+from caseapp.private_files import remove_opened, sweep_opened
 from caseapp.services.context import ServiceContext
 from caseapp.ui import documents_tab, errors, theme
 from caseapp.ui.main_window import MainWindow
@@ -81,6 +82,7 @@ def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType
 def run_window(db: HasUrl, ctx: ServiceContext) -> int:
     """Open the main window acting as ctx.actor; returns the application's exit code."""
     app = ensure_app()
+    sweep_opened()  # decrypted attachments a crashed run left behind
     window = create_main_window(db, ctx)
     window.show()
     previous = sys.excepthook
@@ -90,4 +92,5 @@ def run_window(db: HasUrl, ctx: ServiceContext) -> int:
     finally:
         sys.excepthook = previous
         wait_for_workers(timeout_ms=5000)
+        remove_opened()
     return int(code)

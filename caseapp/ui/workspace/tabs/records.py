@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Signal
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from caseapp.private_files import write_opened
 from caseapp.services import records
 from caseapp.services.cases import CaseDetail
 from caseapp.services.errors import ValidationError
@@ -295,8 +295,6 @@ class RecordsTab(AreaTab):
         except Exception as exc:  # a DomainError or a damaged file: say so, never crash
             self.prompts.show_error(self, exc)
             return
-        folder = Path(tempfile.mkdtemp(prefix="caseapp-"))
-        path = folder / Path(f.filename).name
-        path.write_bytes(f.content)
+        path = write_opened(f.filename, f.content)  # private folder, removed at exit
         self.last_opened = path
         self.prompts.open_path(path)
