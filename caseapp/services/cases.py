@@ -14,7 +14,6 @@ from caseapp.models import (
     EXITS,
     OPEN_STAGES,
     STAGES,
-    AuditEntry,
     Case,
     CaseDocument,
     ClinicalFact,
@@ -43,6 +42,7 @@ from caseapp.services.patients import (
     validate_patient,
     validate_physician,
 )
+from caseapp.services.stale import stale_message
 
 ALL_STAGES = (*STAGES, *EXITS)
 
@@ -642,20 +642,3 @@ def update_plan(ctx: ServiceContext, ref: str, plan: PlanInput, version: int) ->
         case.coordinator = get_staff(s, plan.coordinator_login) if plan.coordinator_login else None
         s.flush()
         return case.version
-
-
-def stale_message(s: Session, case_id: int, entity: str) -> str:
-    """Name who saved last and when, so the user knows whom to talk to."""
-    entry = s.scalar(
-        select(AuditEntry)
-        .where(AuditEntry.case_id == case_id, AuditEntry.entity == entity)
-        .order_by(AuditEntry.id.desc())
-        .limit(1)
-    )
-    if entry is None:
-        return "Someone else saved this case since you opened it. Reload, then apply your changes."
-    when = entry.at.astimezone().strftime("%Y-%m-%d %H:%M")
-    return (
-        f"{entry.actor_login} saved this case at {when}, after you opened it. "
-        "Reload to see their changes, then apply yours again."
-    )

@@ -12,6 +12,7 @@ from caseapp.models import Companion, LocalPhysician, Patient
 from caseapp.services.context import ServiceContext
 from caseapp.services.errors import NotFound, StaleEdit, ValidationError
 from caseapp.services.lookup import get_case
+from caseapp.services.stale import stale_message
 
 PASSPORT_RE = re.compile(r"^[A-Z0-9]{5,20}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -195,8 +196,6 @@ def update_patient(ctx: ServiceContext, ref: str, data: PatientInput, version: i
         case_id, p = _patient_of(uow.session, ref)
         uow.case_id = case_id
         if p.version != version:
-            from caseapp.services.cases import stale_message
-
             raise StaleEdit(stale_message(uow.session, case_id, "Patient"))
         p.full_name, p.sex, p.date_of_birth = data.full_name.strip(), data.sex, data.date_of_birth
         p.nationality, p.passport_number = (

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from caseapp import __version__
 from caseapp.paths import resource_path
+from caseapp.ui.widgets import hide_password
 
 
 @dataclass(frozen=True)
@@ -81,20 +82,6 @@ def font_licences() -> list[tuple[str, str]]:
             continue
         out.append((names.get(key, key), text))
     return out
-
-
-def hide_password(url: str) -> str:
-    """A database URL for people: the password is never shown."""
-    from urllib.parse import urlsplit, urlunsplit
-
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return url
-    if not parts.password or parts.password == "***":
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return urlunsplit(parts._replace(netloc=netloc))
 
 
 class AboutDialog(QDialog):

@@ -29,7 +29,7 @@ from caseapp.services.audit import AuditEntryRow, AuditFilters, AuditPage, Chain
 from caseapp.services.context import ServiceContext
 from caseapp.services.errors import DomainError
 from caseapp.ui import errors
-from caseapp.ui.settings_dialog import OK_STYLE
+from caseapp.ui.widgets import OK_STYLE
 from caseapp.ui.worker import BackgroundOp
 from caseapp.ui.workspace.forms import DateField
 from caseapp.ui.workspace.palette import ERROR_STYLE

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import html
-import importlib
-import inspect
 import time
 from collections.abc import Callable
 from functools import partial
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeyEvent, QKeySequence
@@ -37,68 +34,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseapp import __version__
 from caseapp.services import cases as case_service
 from caseapp.services.cases import CaseRow
 from caseapp.services.context import ServiceContext
 from caseapp.services.errors import DomainError
 from caseapp.ui import errors, theme
+from caseapp.ui.about import AboutDialog
 from caseapp.ui.board import BoardView
 from caseapp.ui.case_list import ALL, OPEN, CaseListPage, CaseTableModel
+from caseapp.ui.dashboard import DashboardView
 from caseapp.ui.demo_banner import mark_if_demo
+from caseapp.ui.widgets import hide_password
 from caseapp.ui.worker import BackgroundOp, wait_for_workers
+from caseapp.ui.workspace import CaseWorkspace
 
 VIEWS = ("list", "board", "dashboard")
-
-
-def optional_widget(module: str, name: str) -> Callable[..., QWidget] | None:
-    """A widget class from a module that may not exist yet (built by another team)."""
-    try:
-        cls: Callable[..., QWidget] = getattr(importlib.import_module(module), name)
-        return cls
-    except (ImportError, AttributeError):
-        return None
-
-
-def hide_password(url: str) -> str:
-    """The database URL for people to read: never the password."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return url
-    if parts.password is None or parts.password == "***":
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return urlunsplit(parts._replace(netloc=netloc))
-
-
-class CasePlaceholder(QWidget):
-    """Shown in a case tab when the case workspace is not part of this build."""
-
-    caseChanged = Signal(str)
-
-    def __init__(self, ref: str, row: CaseRow | None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ref = ref
-        label = QLabel()
-        label.setTextFormat(Qt.TextFormat.RichText)
-        label.setWordWrap(True)
-        if row is not None:
-            label.setText(
-                f"<h2>{html.escape(row.patient)} <small>{html.escape(ref)}</small></h2>"
-                f"<p>{theme.stage_label(row.stage)} for {row.days_in_stage} days · "
-                f"{html.escape(row.program)} · owner {html.escape(row.owner_name)}</p>"
-                f"<p>{row.blockers} blocker(s). The case workspace is not available in "
-                "this build.</p>"
-            )
-        else:
-            label.setText(f"<h2>{html.escape(ref)}</h2><p>The case workspace is not available.</p>")
-        layout = QVBoxLayout(self)
-        layout.addWidget(label)
-        layout.addStretch(1)
-
-    def reload(self) -> None:
-        """Nothing to reload: the placeholder shows the row it was given."""
 
 
 class MainWindow(QMainWindow):
@@ -130,8 +80,7 @@ class MainWindow(QMainWindow):
         self.last_load_seconds: float | None = None
         self.loading = False
         self.case_tabs: dict[str, QWidget] = {}
-        self.workspace_class = optional_widget("caseapp.ui.workspace", "CaseWorkspace")
-        dashboard_class = optional_widget("caseapp.ui.dashboard", "DashboardView")
+        self.workspace_class: type[CaseWorkspace] = CaseWorkspace
 
         self.model = CaseTableModel(actor.login, self)
         self.list_page = CaseListPage(self.model)
@@ -145,17 +94,11 @@ class MainWindow(QMainWindow):
                 f"{ref} moved to {theme.stage_label(stage)}.", 6000
             )
         )
-        self.dashboard: QWidget | None = None
-        if dashboard_class is not None and actor.can("reports.view"):
-            try:
-                self.dashboard = self._make_dashboard(dashboard_class)
-            except DomainError:
-                self.dashboard = None
-            for name in ("openCase", "openRequested"):
-                if self.dashboard is not None and hasattr(self.dashboard, name):
-                    getattr(self.dashboard, name).connect(self.open_case)
-            if self.dashboard is not None and hasattr(self.dashboard, "showCases"):
-                self.dashboard.showCases.connect(self.show_refs)
+        self.dashboard: DashboardView | None = None
+        if actor.can("reports.view"):
+            self.dashboard = DashboardView(ctx, None, settings=settings)
+            self.dashboard.openCase.connect(self.open_case)
+            self.dashboard.showCases.connect(self.show_refs)
 
         self._build_actions()
         self._build_pipeline_page()
@@ -170,16 +113,6 @@ class MainWindow(QMainWindow):
             self.reload()
 
     # ---- construction ------------------------------------------------------------------------
-
-    def _make_dashboard(self, cls: Callable[..., QWidget]) -> QWidget:
-        """DashboardView(ctx, parent), given the window's settings when it takes them."""
-        try:
-            accepts_settings = "settings" in inspect.signature(cls).parameters
-        except (TypeError, ValueError):
-            accepts_settings = False
-        if accepts_settings and self.settings is not None:
-            return cls(self.ctx, None, settings=self.settings)
-        return cls(self.ctx, None)
 
     def _action(
         self,
@@ -756,19 +689,12 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentWidget(self.case_tabs[ref])
             return self.case_tabs[ref]
         row = self._row(ref)
-        widget: QWidget
-        if self.workspace_class is not None:
-            try:
-                widget = self.workspace_class(self.ctx, ref, None)
-            except DomainError as exc:
-                errors.show_error(self, exc)
-                return None
-        else:
-            widget = CasePlaceholder(ref, row)
-        if hasattr(widget, "caseChanged"):
-            widget.caseChanged.connect(self._workspace_changed)
-        if hasattr(widget, "openRequested"):
-            widget.openRequested.connect(self.open_case)
+        try:
+            widget = self.workspace_class(self.ctx, ref, None)
+        except DomainError as exc:
+            errors.show_error(self, exc)
+            return None
+        widget.caseChanged.connect(self._workspace_changed)
         title = f"{row.patient} · {ref}" if row else ref
         index = self.tabs.addTab(widget, title)
         self.tabs.setTabToolTip(index, title)
@@ -941,7 +867,7 @@ class MainWindow(QMainWindow):
 
     def show_settings(self) -> QDialog:
         """Settings (non-modal); the letterhead and thresholds apply from the next use."""
-        from caseapp.ui.settings_dialog import SettingsDialog
+        from caseapp.ui.settings.dialog import SettingsDialog
 
         dialog = SettingsDialog(self.ctx, self.db_url, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -974,18 +900,7 @@ class MainWindow(QMainWindow):
         return viewer
 
     def show_about(self) -> None:
-        about = optional_widget("caseapp.ui.about", "AboutDialog")
-        if about is not None:
-            dialog = about(self.db_url, self)
-            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            dialog.show()
-            self.about_dialog = dialog
-            return
-        QMessageBox.about(
-            self,
-            "About CaseApp",
-            f"<h3>CaseApp {__version__}</h3><p>Case management for facilitators bringing AML "
-            "patients to CAR-T trials in China.</p>"
-            f"<p>Signed in as {html.escape(self.ctx.actor.full_name or self.ctx.actor.login)} "
-            f"({html.escape(self.ctx.actor.role)}).<br>Database: {html.escape(self.db_url)}</p>",
-        )
+        dialog = AboutDialog(self.db_url, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.about_dialog = dialog

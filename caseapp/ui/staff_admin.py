@@ -36,7 +36,7 @@ from caseapp.services.context import ServiceContext
 from caseapp.services.errors import DomainError
 from caseapp.services.interpreters import InterpreterInput, InterpreterRow
 from caseapp.services.staff import StaffRow
-from caseapp.ui.settings_dialog import note, run_inline, show_inline, status_label
+from caseapp.ui.widgets import note, run_inline, show_inline, status_label
 from caseapp.ui.worker import BackgroundOp
 from caseapp.ui.workspace.forms import FieldErrors, add_row, button_row, refusal
 from caseapp.ui.workspace.palette import GREY

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pytestqt.qtbot import QtBot
 
 from caseapp import __version__
-from caseapp.ui.about import AboutDialog, font_licences, hide_password
+from caseapp.ui.about import AboutDialog, font_licences
+from caseapp.ui.widgets import hide_password
 
 
 def test_about_shows_version_database_and_library_versions(qtbot: QtBot) -> None:

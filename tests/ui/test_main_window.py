@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-import types
-
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QLabel, QWidget
@@ -14,7 +11,9 @@ from caseapp.services import cases as case_service
 from caseapp.services.context import ServiceContext
 from caseapp.services.errors import Blocked
 from caseapp.ui import theme
-from caseapp.ui.main_window import MainWindow, hide_password
+from caseapp.ui.dashboard import DashboardView
+from caseapp.ui.main_window import MainWindow
+from caseapp.ui.widgets import hide_password
 
 
 def keys(action) -> set[str]:  # type: ignore[no-untyped-def]
@@ -178,18 +177,7 @@ def test_settings_round_trip(
     assert rows and all(r.owner == "fatima" and r.stage in theme.OPEN_STAGES for r in rows)
 
 
-def test_dashboard_page_when_the_module_provides_one(
-    qtbot: QtBot, make_window, manager_ctx: ServiceContext, monkeypatch
-) -> None:
-    class DashboardView(QLabel):
-        openCase = Signal(str)
-
-        def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
-            super().__init__("dashboard", parent)
-
-    fake = types.ModuleType("caseapp.ui.dashboard")
-    fake.DashboardView = DashboardView  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "caseapp.ui.dashboard", fake)
+def test_managers_have_the_dashboard_view(make_window, manager_ctx: ServiceContext) -> None:
     window = make_window(manager_ctx)
     assert isinstance(window.dashboard, DashboardView)
     window.view_actions["dashboard"].trigger()
@@ -199,10 +187,9 @@ def test_dashboard_page_when_the_module_provides_one(
     assert ref in window.case_tabs
 
 
-def test_without_dashboard_module_the_view_is_disabled(
-    make_window, facilitator_ctx: ServiceContext, monkeypatch
+def test_without_reports_permission_the_dashboard_view_is_disabled(
+    make_window, facilitator_ctx: ServiceContext
 ) -> None:
-    monkeypatch.setitem(sys.modules, "caseapp.ui.dashboard", None)  # import fails
     window = make_window(facilitator_ctx)
     assert window.dashboard is None
     assert not window.view_actions["dashboard"].isEnabled()

@@ -27,7 +27,7 @@ from caseapp.services.context import ServiceContext
 from caseapp.services.staff import actor_for
 from caseapp.ui.audit_viewer import AuditViewer
 from caseapp.ui.new_case import NewCaseDialog
-from caseapp.ui.settings_dialog import SettingsDialog
+from caseapp.ui.settings.dialog import SettingsDialog
 from caseapp.ui.staff_admin import StaffAdminDialog
 from caseapp.ui.welcome import WelcomeWizard
 from caseapp.ui.wheel_guard import WheelGuard

@@ -16,7 +16,8 @@ from caseapp.services.cases import list_cases
 from caseapp.services.context import ServiceContext
 from caseapp.services.settings import agency_settings
 from caseapp.services.staff import actor_for
-from caseapp.ui.settings_dialog import SettingsDialog, SettingsPrompts
+from caseapp.ui.settings.dialog import SettingsDialog
+from caseapp.ui.settings.page import SettingsPrompts
 from caseapp.ui.worker import BackgroundOp
 from tests.conftest import MemoryKeyring
 
