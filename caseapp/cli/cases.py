@@ -153,6 +153,8 @@ def print_case(out: TextIO, d: case_service.CaseDetail) -> None:
             f"\nEligibility: {d.review.decision} (signed by {d.review.reviewer}, "
             f"{d.review.signed_at:%Y-%m-%d})\n"
         )
+        if d.review.meaning:
+            w(f"  Signature: {d.review.meaning}\n")
     if d.visa:
         v = d.visa
         w(

@@ -34,6 +34,9 @@ class EligibilityReview(Base):
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"))
     signed_at: Mapped[datetime]
     notes: Mapped[str] = mapped_column(Text, default="")
+    # What the signature means, as the signer confirmed it (21 CFR 11.50): printed name, role,
+    # time, decision, program and the criteria summary; the criteria themselves are `results`.
+    meaning: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     results: Mapped[list[ReviewCriterionResult]] = relationship(
         back_populates="review", cascade="all, delete-orphan", order_by="ReviewCriterionResult.id"

@@ -152,8 +152,43 @@ def _count_failure(ctx: ServiceContext, user_id: int, now: datetime, action: str
         failures = uow.session.scalar(
             select(StaffUser.failed_logins).where(StaffUser.id == user_id)
         )
-        locks = action == "login failed" and (failures or 0) >= MAX_FAILED_LOGINS
+        locks = "locked" not in action and (failures or 0) >= MAX_FAILED_LOGINS
         uow.note("StaffUser", user_id, "locked" if locks else action, failed_logins=failures)
+
+
+def confirm_password(
+    ctx: ServiceContext, password: str, field: str = "password", what: str = "Your password"
+) -> None:
+    """The logged-in person proves again that it is them (a new password, a signature).
+
+    A wrong password counts towards the lockout like a wrong log-in, so an unattended window
+    cannot be used to guess; while the account is locked no password is checked.
+    """
+    if ctx.actor.id is None:
+        raise ValidationError("Log in as a staff member first.", field)
+    now = ctx.now()
+    with ctx.read() as s:
+        user = s.get(StaffUser, ctx.actor.id)
+    if user is None or not user.active or not user.password_hash:
+        raise ValidationError("Your account cannot confirm this: ask an administrator.", field)
+    if user.locked_until is not None and user.locked_until > now:
+        _count_failure(ctx, user.id, now, "password refused (locked)")
+        raise ValidationError(
+            "Your account is locked after 5 wrong passwords in a row; wait 15 minutes or ask "
+            "an administrator to unlock it.",
+            field,
+        )
+    if not password or not verify_password(user.password_hash, password):
+        _count_failure(ctx, user.id, now, "password confirmation failed")
+        raise ValidationError(f"{what} is not right.", field)
+    if user.failed_logins:
+        with ctx.unit_of_work() as uow:  # a right password resets the count, as a log-in does
+            uow.session.execute(
+                update(StaffUser)
+                .where(StaffUser.id == user.id, _not_locked(now))
+                .values(failed_logins=0)
+                .execution_options(synchronize_session=False)
+            )
 
 
 def change_password(ctx: ServiceContext, old: str, new: str) -> None:
@@ -163,10 +198,11 @@ def change_password(ctx: ServiceContext, old: str, new: str) -> None:
     validate_password(new, "new")
     if new == old:
         raise ValidationError("Choose a new password different from the old one.", "new")
+    confirm_password(ctx, old, "old", "The current password")
     with ctx.unit_of_work() as uow:
         user = uow.session.get(StaffUser, ctx.actor.id)
-        if user is None or not user.password_hash or not verify_password(user.password_hash, old):
-            raise ValidationError("The current password is not right.", "old")
+        if user is None:
+            raise ValidationError("Log in as a staff member to change a password.")
         user.password_hash = hash_password(new)
         uow.note("StaffUser", user.id, "password changed")
 

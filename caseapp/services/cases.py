@@ -338,6 +338,7 @@ class ReviewInfo:
     notes: str
     program_code: str
     results: tuple[eligibility.CriterionResult, ...]
+    meaning: str = ""  # what the signer confirmed (empty on reviews signed before it was kept)
 
 
 @dataclass(frozen=True)
@@ -540,6 +541,7 @@ def _review(s: Session, case_id: int, names: dict[int, str]) -> ReviewInfo | Non
             )
             for x in r.results
         ),
+        r.meaning,
     )
 
 

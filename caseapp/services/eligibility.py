@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select
 
 from caseapp.models import Case, ClinicalFact, EligibilityReview, ReviewCriterionResult
+from caseapp.services import auth
 from caseapp.services.context import ServiceContext
-from caseapp.services.errors import Blocker, ValidationError
+from caseapp.services.errors import Blocker, StaleEdit, ValidationError
 from caseapp.services.lookup import get_case
 
 MET, NOT_MET, UNKNOWN = "met", "not met", "unknown"
@@ -382,27 +383,90 @@ def evaluate_case(
         return evaluate(criteria_specs(case), facts)
 
 
+@dataclass(frozen=True)
+class Summary:
+    """How many criteria are met, not met and unknown: what a signer sees before signing."""
+
+    met: int
+    not_met: int
+    unknown: int
+
+    @property
+    def total(self) -> int:
+        return self.met + self.not_met + self.unknown
+
+    def words(self) -> str:
+        return f"{self.met} met, {self.not_met} not met, {self.unknown} unknown"
+
+
+def summarise(results: Sequence[CriterionResult]) -> Summary:
+    def count(kind: str) -> int:
+        return sum(r.result == kind for r in results)
+
+    return Summary(count(MET), count(NOT_MET), count(UNKNOWN))
+
+
+def check_decision(decision: str, notes: str, results: Sequence[CriterionResult]) -> None:
+    """The decision can be signed on these results (asked before the password, and again)."""
+    if decision not in DECISIONS:
+        raise ValidationError("Choose the decision: eligible or not eligible.", "decision")
+    failed = [r.label for r in results if r.required and r.result == NOT_MET]
+    if decision == "eligible" and failed:
+        raise ValidationError(
+            "The case cannot be signed eligible while required criteria are not met: "
+            + "; ".join(failed)
+            + ".",
+            "decision",
+        )
+    if decision == "not eligible" and not notes.strip():
+        raise ValidationError("Say why the patient is not eligible.", "notes")
+
+
+def signature_meaning(
+    signer: str, role: str, at: datetime, decision: str, program: str, summary: Summary
+) -> str:
+    """The statement a signature stands for; no patient name or clinical value is in it."""
+    return (
+        f"{signer} ({role}) signed at {at.astimezone(UTC):%Y-%m-%d %H:%M} UTC the decision "
+        f"'{decision}' for program {program}, on the {summary.total} criteria of the program "
+        f"as evaluated then ({summary.words()}), recorded with this review."
+    )
+
+
 def sign_review(
-    ctx: ServiceContext, ref: str, decision: str, notes: str = ""
+    ctx: ServiceContext,
+    ref: str,
+    decision: str,
+    notes: str = "",
+    *,
+    password: str,
+    seen: Sequence[CriterionResult] | None = None,
 ) -> list[CriterionResult]:
-    """Sign the decision with a frozen copy of each criterion's result."""
+    """Sign the decision with a frozen copy of each criterion's result (21 CFR 11 signature).
+
+    The signer gives their password again; the review records what the signature means.
+    `seen` is the summary the signer was shown: when the facts changed since, nothing is
+    signed and they look again.
+    """
     ctx.require("eligibility.sign")
     if decision not in DECISIONS:
-        raise ValidationError("Decision must be 'eligible' or 'not eligible'.", "decision")
+        check_decision(decision, notes, ())
+    auth.confirm_password(ctx, password, "password", "The password")
     with ctx.unit_of_work() as uow:
         case = get_case(uow.session, ref)
         uow.case_id = case.id
         results = evaluate(criteria_specs(case), facts_of(uow.session, case, ctx.today()))
-        failed = [r.label for r in results if r.required and r.result == NOT_MET]
-        if decision == "eligible" and failed:
-            raise ValidationError(
-                "The case cannot be signed eligible while required criteria are not met: "
-                + "; ".join(failed)
-                + ".",
-                "decision",
+        if seen is not None and _shown(seen) != _shown(results):
+            raise StaleEdit(
+                "The clinical facts changed after the summary was shown; nothing was signed. "
+                "Look at the criteria again, then sign."
             )
-        if decision == "not eligible" and not notes.strip():
-            raise ValidationError("Say why the patient is not eligible.", "notes")
+        check_decision(decision, notes, results)
+        summary = summarise(results)
+        signer = ctx.actor.full_name or ctx.actor.login
+        meaning = signature_meaning(
+            signer, ctx.actor.role, uow.now, decision, case.program.code, summary
+        )
         review = EligibilityReview(
             case_id=case.id,
             program_id=case.program_id,
@@ -410,6 +474,7 @@ def sign_review(
             reviewer_id=ctx.actor.id or case.owner_id,
             signed_at=uow.now,
             notes=notes.strip(),
+            meaning=meaning,
         )
         review.results = [
             ReviewCriterionResult(
@@ -423,4 +488,21 @@ def sign_review(
             for r in results
         ]
         uow.session.add(review)
+        uow.session.flush()
+        uow.note(
+            "EligibilityReview",
+            review.id,
+            "signed",
+            signer=ctx.actor.login,
+            decision=decision,
+            program=case.program.code,
+            met=summary.met,
+            not_met=summary.not_met,
+            unknown=summary.unknown,
+            meaning=meaning,
+        )
         return results
+
+
+def _shown(results: Sequence[CriterionResult]) -> list[tuple[str, str, str]]:
+    return [(r.code, r.fact_value, r.result) for r in results]

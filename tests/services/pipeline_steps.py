@@ -15,6 +15,7 @@ from caseapp.services import (
     visa,
 )
 from caseapp.services.context import ServiceContext
+from caseapp.services.demo import DEMO_PASSWORD
 from caseapp.services.interpreters import CHINA_TZ
 from caseapp.services.patients import CompanionInput, PatientInput, PhysicianInput
 
@@ -68,7 +69,7 @@ def complete_records(ctx: ServiceContext, ref: str) -> None:
 
 def complete_eligibility(ctx: ServiceContext, ref: str) -> None:
     eligibility.set_facts(ctx, ref, GOOD_FACTS)
-    eligibility.sign_review(ctx, ref, "eligible")
+    eligibility.sign_review(ctx, ref, "eligible", password=DEMO_PASSWORD)
 
 
 def approved_visa(**changes: object) -> visa.VisaState:

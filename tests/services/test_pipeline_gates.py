@@ -8,6 +8,7 @@ import pytest
 
 from caseapp.services import cases, eligibility, lodging, records, visa
 from caseapp.services.context import ServiceContext
+from caseapp.services.demo import DEMO_PASSWORD
 from caseapp.services.errors import Blocked, PermissionDenied, ValidationError
 from caseapp.services.staff import actor_for
 from tests.conftest import Clock
@@ -85,9 +86,10 @@ def test_eligibility_gate(fac: ServiceContext) -> None:
     facts = dict(steps.GOOD_FACTS, cd33_pct="30")
     eligibility.set_facts(fac, ref, facts)
     with pytest.raises(ValidationError, match="CD33"):
-        eligibility.sign_review(fac, ref, "eligible")
+        eligibility.sign_review(fac, ref, "eligible", password=DEMO_PASSWORD)
     eligibility.set_facts(fac, ref, dict(steps.GOOD_FACTS, lvef_pct=""))
-    eligibility.sign_review(fac, ref, "eligible")  # unknown is allowed to sign, not to pass
+    # unknown is allowed to sign, not to pass
+    eligibility.sign_review(fac, ref, "eligible", password=DEMO_PASSWORD)
     [message] = blockers_of(fac, ref)
     assert "unknown" in message and "ejection fraction" in message
     steps.complete_eligibility(fac, ref)
@@ -99,7 +101,9 @@ def test_not_eligible_review_blocks_and_decline_takes_a_reason(fac: ServiceConte
     steps.complete_records(fac, ref)
     cases.advance(fac, ref)
     eligibility.set_facts(fac, ref, dict(steps.GOOD_FACTS, cns_active="yes"))
-    eligibility.sign_review(fac, ref, "not eligible", notes="Active CNS disease.")
+    eligibility.sign_review(
+        fac, ref, "not eligible", notes="Active CNS disease.", password=DEMO_PASSWORD
+    )
     assert "not eligible" in blockers_of(fac, ref)[0]
     with pytest.raises(ValidationError, match="reason"):
         cases.decline(fac, ref, "")
@@ -228,7 +232,7 @@ def test_coordinator_may_not_advance_or_sign(coordinator_ctx: ServiceContext) ->
     with pytest.raises(PermissionDenied, match="may not advance cases"):
         cases.advance(coordinator_ctx, ref)
     with pytest.raises(PermissionDenied, match="sign eligibility"):
-        eligibility.sign_review(coordinator_ctx, ref, "eligible")
+        eligibility.sign_review(coordinator_ctx, ref, "eligible", password=DEMO_PASSWORD)
 
 
 def test_blocked_advance_changes_nothing(fac: ServiceContext) -> None:

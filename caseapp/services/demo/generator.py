@@ -114,7 +114,7 @@ class CaseGenerator(PatientMixin, TravelMixin, TreatmentMixin):
             )
         self._records(rows, case_id, program, k, reached == "records" and not ready, entered, i)
         if k >= 1:
-            self._eligibility(rows, case_id, program, dob, owner.id, k, ready, stage, entered)
+            self._eligibility(rows, case_id, program, dob, owner, k, ready, stage, entered)
         if k >= 2:
             self._visa(rows, case_id, arrival, departure, k, ready, entered, owner.id)
         if k >= 3:

@@ -10,7 +10,15 @@ from typing import Any
 from caseapp import models as m
 from caseapp.services.demo.rows import Rows
 from caseapp.services.demo.state import GeneratorState
-from caseapp.services.eligibility import FACTS, CriterionSpec, age_on, evaluate, fact_text
+from caseapp.services.eligibility import (
+    FACTS,
+    CriterionSpec,
+    age_on,
+    evaluate,
+    fact_text,
+    signature_meaning,
+    summarise,
+)
 
 STREETS = ("Central", "Park", "Lake", "Station", "Garden", "River")
 
@@ -196,7 +204,7 @@ class PatientMixin(GeneratorState):
         case_id: int,
         program: m.Program,
         dob: date,
-        reviewer: int,
+        reviewer: m.StaffUser,
         k: int,
         ready: bool,
         stage: str,
@@ -222,7 +230,7 @@ class PatientMixin(GeneratorState):
                 key=key,
                 value=fact_text(key, value),
                 recorded_at=recorded,
-                recorded_by=reviewer,
+                recorded_by=reviewer.id,
             )
         if at_review and rng.random() < 0.5:
             return  # no review yet
@@ -237,12 +245,16 @@ class PatientMixin(GeneratorState):
             case_id=case_id,
             program_id=program.id,
             decision=decision,
-            reviewer_id=reviewer,
+            reviewer_id=reviewer.id,
             signed_at=signed,
             notes="Criteria checked against the latest records."
             if not declined
             else "Required criterion not met; the hospital confirmed.",
-        )
+            meaning=signature_meaning(
+                reviewer.full_name, reviewer.role, signed, decision, program.code,
+                summarise(results),
+            ),
+        )  # fmt: skip
         for r in results:
             rows.add(
                 "review_criterion_results",

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from caseapp.services import cases, followup, interpreters, lodging, records
 from caseapp.services.context import ServiceContext
+from caseapp.services.demo import DEMO_PASSWORD
 from caseapp.services.interpreters import CHINA_TZ
 from caseapp.services.treatment import HANDOFF_LETTER
 from caseapp.ui import documents_tab
@@ -112,7 +113,10 @@ def test_a_case_travels_every_stage_through_the_widgets(
         choose(tab.inputs[key].widget, value)
     assert all(r.result == "met" for r in tab.model.rows if r.required)
     choose(tab.decision, "eligible")
-    click(qtbot, tab.sign_button)  # saves the typed facts, then signs
+    click(qtbot, tab.sign_button)  # saves the typed facts, then asks to confirm
+    assert tab.sign_dialog is not None
+    tab.sign_dialog.password.setText(DEMO_PASSWORD)
+    save_dialog(qtbot, tab.sign_dialog)
     assert prompts.errors == []
     advance(qtbot, ws, "visa")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from PySide6.QtGui import QColor
@@ -36,6 +37,7 @@ from caseapp.services.errors import DomainError, ValidationError
 from caseapp.ui.workspace.base import AreaTab
 from caseapp.ui.workspace.forms import FieldErrors, button_row, permit
 from caseapp.ui.workspace.palette import AMBER, GREEN, RED
+from caseapp.ui.workspace.sign_dialog import SignDialog
 from caseapp.ui.workspace.table import Column, RowTableModel, compact, whole_row
 
 RESULT_COLOURS = {MET: GREEN, NOT_MET: RED, UNKNOWN: AMBER}
@@ -164,13 +166,20 @@ class EligibilityTab(AreaTab):
         review_box = QGroupBox("Decision")
         self.review_label = QLabel()
         self.review_label.setWordWrap(True)
+        # room for the decision line and the signature's meaning, so nothing below moves
+        self.review_label.setMinimumHeight(self.review_label.fontMetrics().lineSpacing() * 4 + 4)
         self.decision = QComboBox()
-        self.decision.addItems(eligibility.DECISIONS)
+        self.decision.addItem("— choose —", "")  # nothing is decided before the signer says so
+        for choice in eligibility.DECISIONS:
+            self.decision.addItem(choice, choice)
+        self.sign_dialog: SignDialog | None = None
         self.notes = QPlainTextEdit()
         self.notes.setPlaceholderText("Notes (required for 'not eligible')")
         self.notes.setFixedHeight(self.notes.fontMetrics().height() * 3 + 12)
-        self.sign_button = QPushButton("Sign decision")
-        self.sign_button.setProperty("normalTip", "Saves unsaved facts, then signs.")
+        self.sign_button = QPushButton("Sign decision…")
+        self.sign_button.setProperty(
+            "normalTip", "Saves unsaved facts, shows the criteria summary and asks your password."
+        )
         self.sign_button.clicked.connect(self.sign)
         review_form = QFormLayout(review_box)
         review_form.addRow("Last signed", self.review_label)
@@ -214,11 +223,12 @@ class EligibilityTab(AreaTab):
         if r is None:
             self.review_label.setText("No review signed yet.")
         else:
-            note = f" — {r.notes}" if r.notes else ""
+            note = f" — {escape(r.notes, quote=False)}" if r.notes else ""
             other = "" if r.program_code == detail.program.code else f" (for {r.program_code})"
+            meaning = f"<br><i>{escape(r.meaning, quote=False)}</i>" if r.meaning else ""
             self.review_label.setText(
                 f"<b>{r.decision}</b> by {r.reviewer}, {r.signed_at.astimezone():%Y-%m-%d %H:%M}"
-                f"{other}{note}"
+                f"{other}{note}{meaning}"
             )
         permit(self.actor, "eligibility.edit", self.save_button, self.revert_button)
         permit(self.actor, "eligibility.sign", self.sign_button)
@@ -280,11 +290,34 @@ class EligibilityTab(AreaTab):
         self.recompute()
 
     def sign(self) -> None:
+        """Save typed facts, check the decision, then show the summary and ask the password."""
         if self.dirty() and not self.save_facts():
             return
-        decision, notes = self.decision.currentText(), self.notes.toPlainText()
-        if self.attempt(
-            lambda: eligibility.sign_review(self.ctx, self.ref, decision, notes),
-            self.review_errors,
-        ):
-            self.notes.clear()
+        decision, notes = str(self.decision.currentData() or ""), self.notes.toPlainText()
+        self.review_errors.clear()
+        try:
+            results = eligibility.evaluate_case(self.ctx, self.ref)
+            eligibility.check_decision(decision, notes, results)
+        except DomainError as exc:
+            if not self.review_errors.show(exc):
+                self.prompts.show_error(self, exc)
+            return
+        program = self.detail.program.code if self.detail else ""
+        dialog = SignDialog(
+            self,
+            signer=self.actor.full_name or self.actor.login,
+            decision=decision,
+            program=program,
+            results=results,
+            sign=lambda password: self._signed(decision, notes, password, results),
+        )
+        self.sign_dialog = dialog
+        dialog.open()
+
+    def _signed(
+        self, decision: str, notes: str, password: str, seen: list[CriterionResult]
+    ) -> None:
+        eligibility.sign_review(self.ctx, self.ref, decision, notes, password=password, seen=seen)
+        self.notes.clear()
+        self.decision.setCurrentIndex(0)
+        self.changed.emit()
