@@ -8,11 +8,13 @@ from reportlab.platypus import Flowable, Table
 
 from caseapp.docs.data import (
     Appointment,
+    BloodCounts,
     CaseInfo,
     ContactEntry,
     FollowUpContact,
     InterpreterInfo,
     LodgingBooking,
+    Medication,
     TreatmentInfo,
 )
 from caseapp.docs.errors import MissingFact
@@ -192,5 +194,30 @@ def toxicity_table(treatment: TreatmentInfo, *, width: float) -> Flowable:
         ["Event", "Grade", "Onset", "Resolved", "Management"],
         rows,
         [1.3, 1.3, 1.5, 1.5, 4.4],
+        width=width,
+    )
+
+
+def fmt_counts(counts: BloodCounts | None) -> str:
+    """ "ANC 1.2 × 10⁹/L, platelets 48 × 10⁹/L, haemoglobin 96 g/L (22 Apr 2026)"."""
+    if counts is None:
+        return "not recorded"
+    return (
+        f"ANC {counts.anc.normalize():f} × 10⁹/L, platelets {counts.platelets} × 10⁹/L, "
+        f"haemoglobin {counts.haemoglobin} g/L ({fmt_date(counts.taken_on)})"
+    )
+
+
+def medication_table(medications: Sequence[Medication], *, width: float) -> Flowable:
+    """The medicines the case records; with none, a sentence that says so (never a usual list)."""
+    if not medications:
+        return para(
+            "No discharge medicines are recorded for this patient. Ask the ward team for the "
+            "list on the discharge summary before leaving hospital."
+        )
+    return data_table(
+        ["Medicine", "Dose", "How often", "Until", "Why"],
+        [[m.name, m.dose, m.frequency, m.until, m.reason] for m in medications],
+        [2.2, 1.4, 2.0, 2.0, 2.4],
         width=width,
     )

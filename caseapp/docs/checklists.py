@@ -263,16 +263,7 @@ def render_discharge_checklist(data: DischargeChecklistData, settings: DocumentS
         subject=f"Going home after CAR-T: {case.patient.full_name}",
         case_ref=case.ref,
     )
-    meds: Flowable
-    if data.medications:
-        meds = data_table(
-            ["Medicine", "Dose", "How to take it"],
-            [[m.name, m.dose, m.instructions] for m in data.medications],
-            [2.5, 2, 5.5],
-            width=doc.width,
-        )
-    else:
-        meds = para("No medicines to take home were prescribed.")
+    meds = blocks.medication_table(data.medications, width=doc.width)
     home_rows: list[list[str | Flowable]] = []
     physician = case.patient.physician
     if physician:
@@ -291,6 +282,11 @@ def render_discharge_checklist(data: DischargeChecklistData, settings: DocumentS
             data,
             {
                 "medications": meds,
+                "counts": para(
+                    "Your blood counts on leaving hospital: "
+                    + blocks.fmt_counts(data.discharge_counts)
+                    + "."
+                ),
                 "followups": blocks.followup_table(
                     data.followups, width=doc.width, with_results=False
                 ),

@@ -275,9 +275,23 @@ class TreatmentInfo:
 
 @dataclass(frozen=True)
 class Medication:
+    """A medicine the patient takes home, as the case records it (all five are entered)."""
+
     name: str
-    dose: str = ""
-    instructions: str = ""
+    dose: str
+    frequency: str
+    until: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class BloodCounts:
+    """ANC and platelets in 10^9/L, haemoglobin in g/L, and the day the blood was taken."""
+
+    taken_on: date
+    anc: Decimal
+    platelets: int
+    haemoglobin: int
 
 
 @dataclass(frozen=True)
@@ -338,9 +352,10 @@ class PreTravelChecklistData:
 class DischargeChecklistData:
     case: CaseInfo
     treatment: TreatmentInfo
-    medications: tuple[Medication, ...]
+    medications: tuple[Medication, ...]  # empty: none recorded (the document says so)
     followups: tuple[FollowUpContact, ...]
     issued_on: date
+    discharge_counts: BloodCounts | None = None
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from caseapp.models.audit import AuditEntry
 from caseapp.models.base import Base
 from caseapp.models.cases import EXITS, OPEN_STAGES, STAGES, Case, CaseDocument, StageHistory
+from caseapp.models.discharge import COUNT_MOMENTS, BloodCount, DischargeMedication
 from caseapp.models.eligibility import ClinicalFact, EligibilityReview, ReviewCriterionResult
 from caseapp.models.followup import MRD_STATUSES, RESPONSES, FollowupContact
 from caseapp.models.interpreters import Interpreter, InterpreterBooking
@@ -23,6 +24,7 @@ from caseapp.models.visa import VISA_STATUSES, VisaApplication, VisaEvent
 
 __all__ = [
     "COST_CATEGORIES",
+    "COUNT_MOMENTS",
     "EXITS",
     "MILESTONE_KINDS",
     "MRD_STATUSES",
@@ -35,12 +37,14 @@ __all__ = [
     "Attachment",
     "AuditEntry",
     "Base",
+    "BloodCount",
     "Case",
     "CaseDocument",
     "ClinicalFact",
     "Companion",
     "CostLine",
     "Criterion",
+    "DischargeMedication",
     "EligibilityReview",
     "FollowupContact",
     "Interpreter",

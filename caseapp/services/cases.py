@@ -26,7 +26,16 @@ from caseapp.models import (
     VisaApplication,
 )
 from caseapp.security import data_key_for
-from caseapp.services import eligibility, followup, interpreters, lodging, records, treatment, visa
+from caseapp.services import (
+    discharge,
+    eligibility,
+    followup,
+    interpreters,
+    lodging,
+    records,
+    treatment,
+    visa,
+)
 from caseapp.services.context import ServiceContext
 from caseapp.services.deadlines import Deadline, deadlines
 from caseapp.services.errors import Blocked, Blocker, StaleEdit, ValidationError
@@ -384,6 +393,8 @@ class CaseDetail:
     followups: tuple[followup.ContactRow, ...]
     documents: tuple[DocumentInfo, ...]
     deadlines: tuple[Deadline, ...] = field(default=())
+    discharge_medications: tuple[discharge.MedicationRow, ...] = field(default=())
+    blood_counts: tuple[discharge.CountRow, ...] = field(default=())
 
     @property
     def blocking(self) -> list[Blocker]:
@@ -509,6 +520,8 @@ def case_detail(ctx: ServiceContext, ref: str) -> CaseDetail:
             deadlines=tuple(deadlines(s, [case.id], today).get(case.id, []))
             if case.stage in OPEN_STAGES
             else (),
+            discharge_medications=tuple(discharge.medication_rows(s, case.id)),
+            blood_counts=tuple(discharge.count_rows(s, case.id)),
         )
 
 

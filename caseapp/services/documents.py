@@ -16,6 +16,7 @@ from caseapp.docs import data as d
 from caseapp.models import CaseDocument, VisaType
 from caseapp.services import cases, treatment
 from caseapp.services.context import ServiceContext
+from caseapp.services.discharge import counts_at
 from caseapp.services.errors import DomainError, NotFound, ValidationError
 from caseapp.services.lookup import get_case
 from caseapp.services.settings import agency_settings
@@ -145,18 +146,18 @@ def _estimated_total(c: cases.CaseDetail) -> Decimal | None:
 
 
 def discharge_medications(c: cases.CaseDetail) -> tuple[d.Medication, ...]:
-    """Usual post-CAR-T prophylaxis; the discharge summary of the hospital is authoritative."""
-    meds = [
-        d.Medication("Aciclovir", "400 mg twice daily", "Antiviral prophylaxis; until told."),
-        d.Medication("Co-trimoxazole", "480 mg daily", "Pneumocystis prophylaxis."),
-        d.Medication("Posaconazole or fluconazole", "as prescribed",
-                     "Antifungal prophylaxis while neutrophils are low."),
-    ]  # fmt: skip
-    if any(t.kind == "ICANS" for t in c.toxicities):
-        meds.append(
-            d.Medication("Levetiracetam", "500 mg twice daily", "After ICANS; never stop abruptly.")
-        )
-    return tuple(meds)
+    """The medicines recorded for this case (from the hospital's discharge summary), only."""
+    return tuple(
+        d.Medication(m.name, m.dose, m.frequency, m.until, m.reason)
+        for m in c.discharge_medications
+    )
+
+
+def blood_counts(c: cases.CaseDetail, moment: str) -> d.BloodCounts | None:
+    found = counts_at(c.blood_counts, moment)
+    if found is None:
+        return None
+    return d.BloodCounts(found.taken_on, found.anc, found.platelets, found.haemoglobin)
 
 
 def _clinical(c: cases.CaseDetail) -> d.ClinicalFacts:
@@ -245,8 +246,10 @@ def document_data(ctx: ServiceContext, kind: str, ref: str) -> object:
         return d.PreTravelChecklistData(info, _visa(ctx, c), _lodging(c), _appointments(c), today,
                                         _estimated_total(c))  # fmt: skip
     if kind == "discharge-checklist":
-        return d.DischargeChecklistData(info, _treatment(c), discharge_medications(c),
-                                        _followups(c), today)  # fmt: skip
+        return d.DischargeChecklistData(
+            info, _treatment(c), discharge_medications(c), _followups(c), today,
+            blood_counts(c, "discharge"),
+        )  # fmt: skip
     if kind == "visa-letter":
         visa = _visa(ctx, c)
         if visa is None:

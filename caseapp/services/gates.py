@@ -11,9 +11,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from caseapp.models import (
+    BloodCount,
     Case,
     CaseDocument,
     Companion,
+    DischargeMedication,
     EligibilityReview,
     FollowupContact,
     LodgingBooking,
@@ -25,6 +27,7 @@ from caseapp.models import (
     ReviewCriterionResult,
     VisaApplication,
 )
+from caseapp.services.discharge import discharge_blockers
 from caseapp.services.eligibility import UNKNOWN, ReviewState, eligibility_blockers
 from caseapp.services.errors import Blocker
 from caseapp.services.followup import ContactRow, followup_blockers
@@ -279,6 +282,20 @@ def _treatment(
             .distinct()
         )
     )
+    medicines: dict[int, int] = dict(
+        session.execute(
+            select(DischargeMedication.case_id, func.count())
+            .where(DischargeMedication.case_id.in_(ids))
+            .group_by(DischargeMedication.case_id)
+        ).all()
+    )
+    counted = set(
+        session.scalars(
+            select(BloodCount.case_id).where(
+                BloodCount.case_id.in_(ids), BloodCount.moment == "discharge"
+            )
+        )
+    )
     out = {}
     for c in cases:
         rows = [
@@ -287,6 +304,7 @@ def _treatment(
             if (c.id, kind) in done
         ]
         out[c.id] = treatment_blockers(rows, c.id in planned, c.id in letters)
+        out[c.id] += discharge_blockers(medicines.get(c.id, 0), c.id in counted)
     return out
 
 

@@ -86,6 +86,18 @@ def test_show_json_has_every_section(demo_url: str) -> None:
     assert data["lodging"] and data["interpreter_bookings"]
 
 
+def test_show_json_has_the_discharge_medicines_and_counts(demo_url: str) -> None:
+    ref = cases_json(demo_url, "--stage", "followup")[0]["ref"]
+    result = caseapp(demo_url, "show", ref, "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    meds = data["discharge_medications"]
+    assert meds and {"name", "dose", "frequency", "until", "reason"} <= set(meds[0])
+    assert "Aciclovir" in {m["name"] for m in meds}
+    counts = {c["moment"]: c for c in data["blood_counts"]}
+    assert {"taken_on", "anc", "platelets", "haemoglobin"} <= set(counts["discharge"])
+
+
 def test_advance_blocked_exits_3_with_one_blocker_per_line(demo_url: str) -> None:
     blocked = next(r for r in cases_json(demo_url) if r["blockers"] >= 2)
     result = caseapp(demo_url, "advance", blocked["ref"])

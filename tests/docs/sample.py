@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from caseapp.docs.data import (
     Appointment,
+    BloodCounts,
     CaseInfo,
     ChecklistItem,
     ClinicalFacts,
@@ -220,6 +221,9 @@ TREATMENT = TreatmentInfo(
     discharged_on=date(2026, 4, 22),
 )
 
+DISCHARGE_COUNTS = BloodCounts(date(2026, 4, 22), Decimal("1.30"), 74, 96)
+DAY28_COUNTS = BloodCounts(date(2026, 4, 22), Decimal("1.30"), 74, 96)
+
 FOLLOWUPS = (
     FollowUpContact(28, date(2026, 4, 22), date(2026, 4, 22), response="CRi", mrd="negative"),
     FollowUpContact(60, date(2026, 5, 24)),
@@ -344,12 +348,27 @@ def discharge() -> DischargeChecklistData:
         case=CASE,
         treatment=TREATMENT,
         medications=(
-            Medication("Aciclovir", "400 mg", "twice a day, for one year"),
-            Medication("Posaconazole", "300 mg", "once a day with food, until neutrophils recover"),
-            Medication("Co-trimoxazole", "960 mg", "Monday, Wednesday and Friday"),
+            Medication(
+                "Aciclovir", "400 mg", "twice a day", "day +365", "Herpes virus prophylaxis"
+            ),
+            Medication(
+                "Posaconazole",
+                "300 mg",
+                "once a day with food",
+                "neutrophils above 0.5",
+                "Antifungal prophylaxis",
+            ),
+            Medication(
+                "Co-trimoxazole",
+                "960 mg",
+                "Monday, Wednesday and Friday",
+                "day +180",
+                "Pneumocystis prophylaxis",
+            ),
         ),
         followups=FOLLOWUPS,
         issued_on=date(2026, 4, 22),
+        discharge_counts=DISCHARGE_COUNTS,
     )
 
 

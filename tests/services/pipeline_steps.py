@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 from caseapp.services import (
     cases,
+    discharge,
     eligibility,
     followup,
     interpreters,
@@ -101,8 +102,13 @@ def everyone(ctx: ServiceContext, ref: str) -> tuple[int, ...]:
     return (lodging.PATIENT, *(c.id for c in detail.patient.companions))
 
 
-def booking(ctx: ServiceContext, ref: str, check_in: date, check_out: date,
-            occupants: tuple[int, ...] | None = None) -> lodging.BookingInput:
+def booking(
+    ctx: ServiceContext,
+    ref: str,
+    check_in: date,
+    check_out: date,
+    occupants: tuple[int, ...] | None = None,
+) -> lodging.BookingInput:
     return lodging.BookingInput(
         property_name="Fenglin Garden Serviced Apartments", address_en="210 Fenglin Road, Shanghai",
         check_in=check_in, check_out=check_out,
@@ -137,10 +143,26 @@ def complete_interpreters(ctx: ServiceContext, ref: str) -> None:
 
 def complete_treatment(ctx: ServiceContext, ref: str, infusion: date) -> None:
     treatment.record_milestone(ctx, ref, "infusion", planned_on=infusion, done_on=infusion)
-    discharge = min(infusion + timedelta(days=28), ctx.today())
-    treatment.record_milestone(ctx, ref, "discharge", planned_on=discharge, done_on=discharge)
+    out = min(infusion + timedelta(days=28), ctx.today())
+    treatment.record_milestone(ctx, ref, "discharge", planned_on=out, done_on=out)
+    discharge_medicines(ctx, ref)
+    discharge.record_counts(ctx, ref, "discharge", out, "1.4", "96", "104")
     followup.create_plan(ctx, ref)
     treatment.record_document(ctx, ref, treatment.HANDOFF_LETTER, b"%PDF-1.4 handoff letter")
+
+
+ACICLOVIR = discharge.MedicationInput(
+    "Aciclovir", "400 mg", "twice a day", "day +365", "Herpes virus prophylaxis"
+)
+COTRIMOXAZOLE = discharge.MedicationInput(
+    "Co-trimoxazole", "960 mg", "Monday, Wednesday and Friday", "day +180",
+    "Pneumocystis prophylaxis",
+)  # fmt: skip
+
+
+def discharge_medicines(ctx: ServiceContext, ref: str) -> None:
+    for med in (ACICLOVIR, COTRIMOXAZOLE):
+        discharge.save_medication(ctx, ref, med)
 
 
 def complete_followup(ctx: ServiceContext, ref: str) -> None:
@@ -149,3 +171,19 @@ def complete_followup(ctx: ServiceContext, ref: str) -> None:
             followup.record_contact(ctx, ref, c.id, done_on=c.due_on, response="CR", mrd="negative")
         else:
             followup.record_contact(ctx, ref, c.id, missed=True, note="Moved to the local clinic.")
+
+
+def to_stage(ctx: ServiceContext, ref: str, stage: str) -> None:
+    """Complete and advance each stage before `stage` (up to treatment)."""
+    order = [
+        ("records", complete_records),
+        ("eligibility", complete_eligibility),
+        ("visa", complete_visa),
+        ("lodging", complete_lodging),
+        ("interpreters", complete_interpreters),
+    ]
+    for name, complete in order:
+        if name == stage:
+            return
+        complete(ctx, ref)
+        cases.advance(ctx, ref)

@@ -13,7 +13,7 @@ from caseapp.services.context import ServiceContext
 from caseapp.services.settings import AgencySettings, save_agency_settings
 from tests.conftest import Clock
 from tests.services import pipeline_steps as steps
-from tests.services.test_pipeline_gates import to_stage
+from tests.services.pipeline_steps import to_stage
 
 
 def text_of(pdf: bytes) -> str:
@@ -80,6 +80,7 @@ def test_generated_handoff_letter_opens_the_treatment_gate(
         treatment="Tocilizumab 8 mg/kg x1",
     )
     followup.create_plan(facilitator_ctx, travelling)
+    steps.discharge_medicines(facilitator_ctx, travelling)
     pdf = documents.generate_document(facilitator_ctx, "handoff-letter", travelling)
     text = text_of(pdf)
     assert "Tocilizumab" in text and "CD33" in text
@@ -124,3 +125,36 @@ def test_packets_batch_reports_cases_that_lack_lodging(
     assert [p.name for p in result.written] == [f"{travelling}-packet.pdf"]
     assert result.failed[0][0] == bare and "lodging" in result.failed[0][1]
     assert seen == [1, 2]
+
+
+def test_discharge_checklist_prints_the_recorded_medicines_only(
+    facilitator_ctx: ServiceContext, travelling: str, clock: Clock
+) -> None:
+    from caseapp.services import discharge, followup, treatment
+
+    cases.advance(facilitator_ctx, travelling)
+    clock.now += timedelta(days=90)
+    infusion = steps.ARRIVAL + timedelta(days=15)
+    out = infusion + timedelta(days=30)
+    treatment.record_milestone(facilitator_ctx, travelling, "infusion", done_on=infusion)
+    treatment.record_milestone(facilitator_ctx, travelling, "discharge", done_on=out)
+    followup.create_plan(facilitator_ctx, travelling)
+    text = " ".join(
+        text_of(
+            documents.render_document(facilitator_ctx, "discharge-checklist", travelling)
+        ).split()
+    )
+    assert "No discharge medicines are recorded for this patient" in text
+    assert "Aciclovir" not in text and "Posaconazole" not in text
+    assert "Your blood counts on leaving hospital: not recorded." in text
+    discharge.save_medication(facilitator_ctx, travelling, steps.COTRIMOXAZOLE)
+    discharge.record_counts(facilitator_ctx, travelling, "discharge", out, "0.9", "61", "97")
+    text = " ".join(
+        text_of(
+            documents.render_document(facilitator_ctx, "discharge-checklist", travelling)
+        ).split()
+    )
+    assert "Co-trimoxazole 960 mg Monday, Wednesday and Friday day +180" in text
+    assert "Pneumocystis prophylaxis" in text
+    assert "Aciclovir" not in text and "Levetiracetam" not in text
+    assert "ANC 0.9 × 10⁹/L, platelets 61 × 10⁹/L, haemoglobin 97 g/L" in text

@@ -13,6 +13,7 @@ from caseapp.services.errors import Blocked, PermissionDenied, ValidationError
 from caseapp.services.staff import actor_for
 from tests.conftest import Clock
 from tests.services import pipeline_steps as steps
+from tests.services.pipeline_steps import to_stage
 
 
 @pytest.fixture
@@ -112,21 +113,6 @@ def test_not_eligible_review_blocks_and_decline_takes_a_reason(fac: ServiceConte
     assert detail.stage == "declined" and detail.exit_reason == "Active CNS leukaemia."
 
 
-def to_stage(ctx: ServiceContext, ref: str, stage: str) -> None:
-    order = [
-        ("records", steps.complete_records),
-        ("eligibility", steps.complete_eligibility),
-        ("visa", steps.complete_visa),
-        ("lodging", steps.complete_lodging),
-        ("interpreters", steps.complete_interpreters),
-    ]
-    for name, complete in order:
-        if name == stage:
-            return
-        complete(ctx, ref)
-        cases.advance(ctx, ref)
-
-
 def test_visa_gate(fac: ServiceContext) -> None:
     ref = steps.new_case(fac)
     to_stage(fac, ref, "visa")
@@ -213,6 +199,8 @@ def test_treatment_and_followup_gates(fac: ServiceContext, clock: Clock) -> None
         "The discharge from hospital is not recorded.",
         "No follow-up plan exists; create it from the infusion date.",
         "The local-physician handoff letter has not been generated.",
+        "No discharge medications are recorded; enter them from the hospital's discharge "
+        "summary (Treatment tab).",
     ]
     clock.now += timedelta(days=90)
     steps.complete_treatment(fac, ref, steps.ARRIVAL + timedelta(days=15))
@@ -256,6 +244,7 @@ def test_treatment_needs_the_infusion_done(fac: ServiceContext, clock: Clock) ->
     treatment.record_milestone(fac, ref, "discharge", done_on=infusion + timedelta(days=20))
     followup.create_plan(fac, ref)
     treatment.record_document(fac, ref, treatment.HANDOFF_LETTER, b"%PDF-1.4 letter")
+    steps.discharge_medicines(fac, ref)
     assert blockers_of(fac, ref) == ["The CAR-T infusion (day 0) is not recorded as done."]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
+from caseapp.services.demo.discharge import add_discharge
 from caseapp.services.demo.rows import Rows
 from caseapp.services.demo.state import GeneratorState
 from caseapp.services.followup import DEFAULT_PLAN_DAYS
@@ -49,6 +50,7 @@ class TreatmentMixin(GeneratorState):
             rows.add(
                 "milestones", case_id=case_id, kind=kind, planned_on=day, done_on=done, notes=""
             )
+        icans = 0
         if infusion <= self.today:
             crs = rng.choices((0, 1, 2, 3), (15, 45, 30, 10))[0]
             if crs:
@@ -74,6 +76,8 @@ class TreatmentMixin(GeneratorState):
                     resolved_on=onset + timedelta(days=rng.randint(1, 5)),
                     treatment=TOXICITY_CARE[("ICANS", icans)],
                 )
+        if discharge <= self.today and not (k == 5 and not ready):
+            add_discharge(rows, case_id, infusion, discharge, self.today, icans)
         if k >= 6 or (k == 5 and ready):
             self._followups(rows, case_id, infusion, k, ready)
             rows.add(

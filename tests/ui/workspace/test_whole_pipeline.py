@@ -196,6 +196,13 @@ def test_a_case_travels_every_stage_through_the_widgets(
     labels = {m.kind: m.day for m in tab.milestones.rows}
     assert labels["infusion"] == "D0" and labels["lymphodepletion"] == "D-5"
     assert labels["discharge"] == "D+28"
+    panel = tab.discharge  # the gate names the missing medicines: copy them from the summary
+    click(qtbot, panel.add_button)
+    for name, text in (("name", "Aciclovir"), ("dose", "400 mg"), ("frequency", "twice a day"),
+                       ("until", "day +365"), ("reason", "Herpes virus prophylaxis")):  # fmt: skip
+        type_into(qtbot, panel.dialog.fields[name], text)
+    save_dialog(qtbot, panel.dialog)
+    assert [m.name for m in panel.medications.rows] == ["Aciclovir"]
 
     ws.focus_area("followup")
     click(qtbot, ws.area_tabs["followup"].create_button)

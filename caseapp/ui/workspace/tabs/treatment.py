@@ -37,6 +37,7 @@ from caseapp.ui.workspace.dialogs import FormDialog
 from caseapp.ui.workspace.forms import DateField, FieldErrors, add_row, button_row, permit
 from caseapp.ui.workspace.palette import AMBER, BLUE, GREEN, ORANGE, RED
 from caseapp.ui.workspace.table import Column, RowTableModel, compact, day
+from caseapp.ui.workspace.tabs.discharge_panel import DischargePanel
 
 
 def _milestone_colour(m: MilestoneRow):
@@ -244,6 +245,8 @@ class TreatmentTab(AreaTab):
         left = QVBoxLayout()
         left.addWidget(self._milestones_box(), 1)
         left.addWidget(self._handoff_box())
+        self.discharge = DischargePanel(self)
+        left.addWidget(self.discharge, 1)
         right = QVBoxLayout()
         right.addWidget(self._toxicity_box(), 2)
         right.addWidget(self._costs_box(), 3)
@@ -346,6 +349,7 @@ class TreatmentTab(AreaTab):
         if current is not None:
             self.select_milestone(current.kind)
         self._milestone_chosen()
+        self.discharge.load(detail)
         self.toxicities.set_rows(detail.toxicities)
         self.costs.set_rows(detail.costs)
         est, act, est_home, act_home, others = cost_totals(
