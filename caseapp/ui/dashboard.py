@@ -10,50 +10,27 @@ through `services.report_export`, in a worker as well.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCharts import (
-    QBarCategoryAxis,
-    QBarSeries,
-    QBarSet,
-    QChart,
-    QChartView,
-    QHorizontalStackedBarSeries,
-    QStackedBarSeries,
     QValueAxis,
 )
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QDate,
-    QMargins,
     QModelIndex,
-    QObject,
-    QPersistentModelIndex,
     QSettings,
     Qt,
     QThreadPool,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QPainter, QShortcut
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QDateEdit,
     QFileDialog,
     QGridLayout,
-    QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMenu,
     QPushButton,
     QScrollArea,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -63,145 +40,24 @@ from caseapp.services import report_export, reports
 from caseapp.services.context import ServiceContext
 from caseapp.services.errors import DomainError
 from caseapp.ui import errors
+from caseapp.ui.dashboard_charts import (
+    MOVE_COLOURS,
+    OPEN_COLOUR,
+    chart_view,
+    draw_bars,
+    draw_stages,
+)
+from caseapp.ui.dashboard_filters import DashboardFilterBar
 from caseapp.ui.theme import stage_label
+from caseapp.ui.tuple_table import TupleTableModel, group_box, table_view
 from caseapp.ui.worker import BackgroundOp, Progress
 
-KEY_ROLE = Qt.ItemDataRole.UserRole + 1
-DASH = "—"
-NO_DATE = QDate(2000, 1, 1)  # the date edits' minimum, shown as "any"
-OPEN_COLOUR = QColor("#0b4f6c")
-CLOSED_COLOUR = QColor("#1e7a46")
-EXIT_COLOUR = QColor("#b42318")
-MOVE_COLOURS = {
-    "opened": QColor("#0b4f6c"),
-    "advanced": QColor("#4f9bbd"),
-    "closed": CLOSED_COLOUR,
-    "declined": EXIT_COLOUR,
-    "withdrawn": QColor("#b45309"),
-}
-OVERDUE_COLOUR = QColor("#b42318")
-Cell = str | int | float | Decimal | date | None
 # Export formats: menu text and the file dialog's filter.
 EXPORT_FORMATS: dict[str, tuple[str, str]] = {
     "json": ("&JSON…", "JSON files (*.json)"),
     "csv": ("&CSV (spreadsheet)…", "CSV files (*.csv)"),
     "pdf": ("&PDF…", "PDF files (*.pdf)"),
 }
-
-_Index = QModelIndex | QPersistentModelIndex
-
-
-def _text(value: Cell) -> str:
-    if value is None:
-        return DASH
-    if isinstance(value, Decimal):
-        return f"{value:,.0f}"
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-class TupleTableModel(QAbstractTableModel):
-    """A read-only table over plain tuples, each row with a key (a ref, a stage, a month...).
-
-    Rows are kept as given; sorting reorders a list of row indices, as the case list does.
-    """
-
-    def __init__(
-        self,
-        headers: Sequence[str],
-        parent: QObject | None = None,
-        *,
-        right: Sequence[int] = (),
-        alert_column: int | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self._headers = list(headers)
-        self._right = set(right)
-        self._alert_column = alert_column  # None: an alert colours the whole row
-        self._rows: list[tuple[Cell, ...]] = []
-        self._keys: list[str] = []
-        self._alert: list[bool] = []
-
-    def set_rows(
-        self,
-        rows: Sequence[tuple[Cell, ...]],
-        keys: Sequence[str],
-        alert: Sequence[bool] | None = None,
-    ) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self._keys = list(keys)
-        self._alert = list(alert) if alert is not None else [False] * len(self._rows)
-        self.endResetModel()
-
-    def key(self, row: int) -> str:
-        return self._keys[row]
-
-    def rows(self) -> list[tuple[Cell, ...]]:
-        return list(self._rows)
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._headers)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        value = self._rows[index.row()][index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            # The tooltip repeats the text: a narrow column elides it, the tooltip does not.
-            return _text(value)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if index.column() in self._right:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        if (
-            role == Qt.ItemDataRole.ForegroundRole
-            and self._alert[index.row()]
-            and self._alert_column in (None, index.column())
-        ):
-            return QBrush(OVERDUE_COLOUR)
-        if role == KEY_ROLE:
-            return self._keys[index.row()]
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return self._headers[section] if 0 <= section < len(self._headers) else None
-        return str(section + 1)
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(self._headers) or not self._rows:
-            return
-
-        def sort_key(i: int) -> tuple[int, Any]:
-            value = self._rows[i][column]
-            if value is None:
-                return (0, 0)
-            if isinstance(value, int | float | Decimal):
-                return (1, value)
-            return (2, str(value).casefold())
-
-        order_ = sorted(
-            range(len(self._rows)),
-            key=sort_key,
-            reverse=order == Qt.SortOrder.DescendingOrder,
-        )
-        self.beginResetModel()
-        self._rows = [self._rows[i] for i in order_]
-        self._keys = [self._keys[i] for i in order_]
-        self._alert = [self._alert[i] for i in order_]
-        self.endResetModel()
-
 
 # ---- background refresh --------------------------------------------------------------------
 
@@ -212,88 +68,6 @@ def _compute(
     """Runs off the UI thread (BackgroundOp): touches no widget."""
     report = reports.pipeline_report(ctx, filters)
     return report, reports.filter_choices(ctx) if with_choices else None
-
-
-# ---- widgets -------------------------------------------------------------------------------
-
-
-def _table(model: TupleTableModel, *, stretch: int | None = None) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.setSortingEnabled(True)
-    view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
-    view.verticalHeader().setVisible(False)
-    view.verticalHeader().setDefaultSectionSize(22)
-    header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    if stretch is not None:
-        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    else:
-        header.setStretchLastSection(True)
-    return view
-
-
-def _chart_view(title: str) -> tuple[QChart, QChartView]:
-    chart = QChart()
-    chart.setTitle(title)
-    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
-    chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-    chart.setMargins(QMargins(4, 4, 4, 4))
-    view = QChartView(chart)
-    view.setRenderHint(QPainter.RenderHint.Antialiasing)
-    view.setMinimumHeight(260)
-    return chart, view
-
-
-def _reset_chart(chart: QChart) -> None:
-    chart.removeAllSeries()
-    for axis in chart.axes():
-        chart.removeAxis(axis)
-
-
-def _attach_axes(
-    chart: QChart,
-    series: QBarSeries | QStackedBarSeries,
-    categories: Sequence[str],
-    top: float,
-    *,
-    angle: int = 0,
-) -> None:
-    x = QBarCategoryAxis()
-    x.append(list(categories))
-    x.setTruncateLabels(False)
-    if angle:
-        x.setLabelsAngle(angle)
-    y = QValueAxis()
-    y.setRange(0, max(top * 1.1, 4))
-    y.setLabelFormat("%.0f")
-    y.applyNiceNumbers()
-    chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
-    chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
-    series.attachAxis(x)
-    series.attachAxis(y)
-
-
-def _group(title: str, *widgets: QWidget) -> QGroupBox:
-    box = QGroupBox(title)
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(6, 6, 6, 6)
-    for w in widgets:
-        layout.addWidget(w)
-    return box
-
-
-@dataclass
-class _Click:
-    """What a bar set in a chart stands for, so a click can name its cases."""
-
-    section: str
-    keys: list[str]
-    titles: list[str]
 
 
 class DashboardView(QWidget):
@@ -323,7 +97,8 @@ class DashboardView(QWidget):
         self._stage_order: list[str] = []
         self._filters = reports.ReportFilters()
         self._build()
-        self._restore_filters()
+        if settings is not None:
+            self.filter_bar.restore(settings)
         self.refresh()
 
     # ---- layout --------------------------------------------------------------------------
@@ -333,19 +108,19 @@ class DashboardView(QWidget):
         outer.setContentsMargins(8, 8, 8, 8)
         outer.addLayout(self._filter_bar())
 
-        self.stage_chart, stage_view = _chart_view("Cases per stage")
+        self.stage_chart, stage_view = chart_view("Cases per stage")
         self.time_model = TupleTableModel(
             ["Stage", "Stays", "In stage now", "Median days", "90th pct days", "Threshold",
              "Stalled"],
             self, right=range(1, 7), alert_column=6,
         )  # fmt: skip
-        self.time_table = _table(self.time_model, stretch=0)
+        self.time_table = table_view(self.time_model, stretch=0)
         self.stalled_model = TupleTableModel(
             ["Case", "Patient", "Stage", "Days", "Threshold", "Owner"], self, right=(3, 4)
         )
-        self.stalled_table = _table(self.stalled_model, stretch=1)
+        self.stalled_table = table_view(self.stalled_model, stretch=1)
         self.deadline_model = TupleTableModel(["Date", "Kind", "Case", "Patient", "What"], self)
-        self.deadline_table = _table(self.deadline_model, stretch=4)
+        self.deadline_table = table_view(self.deadline_model, stretch=4)
         self.workload_model = TupleTableModel(
             ["Owner", *(stage_label(s) for s in reports.OPEN_STAGES), "Total"],
             self,
@@ -353,20 +128,20 @@ class DashboardView(QWidget):
         )
         # Every column fits its contents (full owner names); a narrow box scrolls sideways
         # rather than cutting names off, and each cell's tooltip holds its whole text.
-        self.workload_table = _table(self.workload_model)
-        self.throughput_chart, throughput_view = _chart_view("Throughput per month")
+        self.workload_table = table_view(self.workload_model)
+        self.throughput_chart, throughput_view = chart_view("Throughput per month")
         self.throughput_model = TupleTableModel(
             ["Month", *reports.THROUGHPUT_KINDS], self, right=range(1, 6)
         )
-        self.throughput_table = _table(self.throughput_model, stretch=0)
+        self.throughput_table = table_view(self.throughput_model, stretch=0)
         self.reason_model = TupleTableModel(["Exit", "Reason", "Cases"], self, right=(2,))
-        self.reason_table = _table(self.reason_model, stretch=1)
-        self.cost_chart, cost_view = _chart_view("Costs per month (thousand CNY)")
+        self.reason_table = table_view(self.reason_model, stretch=1)
+        self.cost_chart, cost_view = chart_view("Costs per month (thousand CNY)")
         money = ["Estimated (CNY)", "Actual (CNY)", "Lines", "With actual"]
         self.cost_month_model = TupleTableModel(["Month", *money], self, right=range(1, 5))
-        self.cost_month_table = _table(self.cost_month_model, stretch=0)
+        self.cost_month_table = table_view(self.cost_month_model, stretch=0)
         self.cost_category_model = TupleTableModel(["Category", *money], self, right=range(1, 5))
-        self.cost_category_table = _table(self.cost_category_model, stretch=0)
+        self.cost_category_table = table_view(self.cost_category_model, stretch=0)
 
         cost_tabs = QTabWidget()
         cost_tabs.addTab(self.cost_month_table, "Per month")
@@ -375,20 +150,20 @@ class DashboardView(QWidget):
         grid_host = QWidget()
         grid = QGridLayout(grid_host)
         grid.setContentsMargins(0, 0, 0, 0)
-        grid.addWidget(_group("Where cases stand", stage_view), 0, 0)
-        grid.addWidget(_group("Time in stage (days)", self.time_table), 0, 1)
-        self.stalled_box = _group("Stalled cases", self.stalled_table)
+        grid.addWidget(group_box("Where cases stand", stage_view), 0, 0)
+        grid.addWidget(group_box("Time in stage (days)", self.time_table), 0, 1)
+        self.stalled_box = group_box("Stalled cases", self.stalled_table)
         grid.addWidget(self.stalled_box, 1, 0)
-        self.deadline_box = _group("Deadlines: next 14 days and overdue", self.deadline_table)
+        self.deadline_box = group_box("Deadlines: next 14 days and overdue", self.deadline_table)
         grid.addWidget(self.deadline_box, 1, 1)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(_group("Workload: open cases per owner", self.workload_table), 1)
-        left_layout.addWidget(_group("Decline and withdrawal reasons", self.reason_table), 1)
+        left_layout.addWidget(group_box("Workload: open cases per owner", self.workload_table), 1)
+        left_layout.addWidget(group_box("Decline and withdrawal reasons", self.reason_table), 1)
         grid.addWidget(left, 2, 0)
-        grid.addWidget(_group("Throughput", throughput_view, self.throughput_table), 2, 1)
-        grid.addWidget(_group("Costs: estimated and actual", cost_view, cost_tabs), 3, 0, 1, 2)
+        grid.addWidget(group_box("Throughput", throughput_view, self.throughput_table), 2, 1)
+        grid.addWidget(group_box("Costs: estimated and actual", cost_view, cost_tabs), 3, 0, 1, 2)
         for row, height in ((0, 300), (1, 280), (2, 460), (3, 440)):
             grid.setRowMinimumHeight(row, height)
         grid.setColumnStretch(0, 1)
@@ -412,21 +187,12 @@ class DashboardView(QWidget):
 
     def _filter_bar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
-        self.from_edit = self._date_edit()
-        self.to_edit = self._date_edit()
-        self.program_box = QComboBox()
-        self.owner_box = QComboBox()
-        self.nationality_box = QComboBox()
-        for box, everything in (
-            (self.program_box, "All programs"),
-            (self.owner_box, "All owners"),
-            (self.nationality_box, "All nationalities"),
-        ):
-            box.addItem(everything, None)
-            box.setMinimumContentsLength(14)
-            box.setSizeAdjustPolicy(
-                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-            )
+        self.filter_bar = DashboardFilterBar()
+        f = self.filter_bar
+        self.from_edit, self.to_edit = f.from_edit, f.to_edit
+        self.program_box, self.owner_box, self.nationality_box = (
+            f.program_box, f.owner_box, f.nationality_box
+        )  # fmt: skip
         self.refresh_button = QPushButton("&Refresh")
         self.refresh_button.setToolTip("Compute the report again (F5)")
         self.refresh_button.clicked.connect(self.apply_filters)
@@ -449,113 +215,17 @@ class DashboardView(QWidget):
         self._export_op: BackgroundOp | None = None
         self.status = QLabel("")
         self.status.setObjectName("dashboardStatus")
-        for label, widget in (
-            ("&From", self.from_edit),
-            ("&To", self.to_edit),
-            ("&Program", self.program_box),
-            ("O&wner", self.owner_box),
-            ("&Nationality", self.nationality_box),
-        ):
-            caption = QLabel(label)
-            caption.setBuddy(widget)
-            bar.addWidget(caption)
-            bar.addWidget(widget)
+        bar.addWidget(f)
         bar.addWidget(self.refresh_button)
         bar.addWidget(self.export_button)
         bar.addWidget(self.status, 1)
         return bar
 
-    def _date_edit(self) -> QDateEdit:
-        edit = QDateEdit()
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("yyyy-MM-dd")
-        edit.setMinimumDate(NO_DATE)
-        edit.setSpecialValueText("any")
-        edit.setDate(NO_DATE)
-        edit.setToolTip("Reporting period; 'any' leaves this end open")
-        return edit
-
-    # ---- filters -------------------------------------------------------------------------
-
-    @staticmethod
-    def _date_of(edit: QDateEdit) -> date | None:
-        value = edit.date()
-        return None if value == NO_DATE else date(value.year(), value.month(), value.day())
-
     def filters(self) -> reports.ReportFilters:
-        return reports.ReportFilters(
-            date_from=self._date_of(self.from_edit),
-            date_to=self._date_of(self.to_edit),
-            program=self.program_box.currentData(),
-            owner=self.owner_box.currentData(),
-            nationality=self.nationality_box.currentData(),
-        )
+        return self.filter_bar.filters()
 
     def set_filters(self, filters: reports.ReportFilters) -> None:
-        """Show these filters in the bar (choices not loaded yet are added so they stick)."""
-        for edit, day in ((self.from_edit, filters.date_from), (self.to_edit, filters.date_to)):
-            edit.setDate(QDate(day.year, day.month, day.day) if day else NO_DATE)
-        for box, value in (
-            (self.program_box, filters.program),
-            (self.owner_box, filters.owner),
-            (self.nationality_box, filters.nationality),
-        ):
-            at = box.findData(value)
-            if at < 0 and value:
-                box.addItem(value, value)
-                at = box.count() - 1
-            box.setCurrentIndex(max(at, 0))
-
-    def _fill_choices(self, choices: reports.FilterChoices) -> None:
-        keep = self.filters()
-        for box, items in (
-            (self.program_box, [(f"{code} · {name}", code) for code, name in choices.programs]),
-            (self.owner_box, [(name, login) for login, name in choices.owners]),
-            (self.nationality_box, [(n, n) for n in choices.nationalities]),
-        ):
-            box.blockSignals(True)
-            first = box.itemText(0)
-            box.clear()
-            box.addItem(first, None)
-            for text, value in items:
-                box.addItem(text, value)
-            box.blockSignals(False)
-        self.set_filters(keep)
-        self._choices_loaded = True
-
-    def _restore_filters(self) -> None:
-        if self._settings is None:
-            return
-        s = self._settings
-
-        def day(key: str) -> date | None:
-            text = s.value(f"dashboard/{key}", "")
-            try:
-                return date.fromisoformat(str(text)) if text else None
-            except ValueError:
-                return None
-
-        def text(key: str) -> str | None:
-            value = s.value(f"dashboard/{key}", "")
-            return str(value) if value else None
-
-        self.set_filters(
-            reports.ReportFilters(
-                day("from"), day("to"), text("program"), text("owner"), text("nationality")
-            )
-        )
-
-    def _save_filters(self, f: reports.ReportFilters) -> None:
-        if self._settings is None:
-            return
-        for key, value in (
-            ("from", f.date_from.isoformat() if f.date_from else ""),
-            ("to", f.date_to.isoformat() if f.date_to else ""),
-            ("program", f.program or ""),
-            ("owner", f.owner or ""),
-            ("nationality", f.nationality or ""),
-        ):
-            self._settings.setValue(f"dashboard/{key}", value)
+        self.filter_bar.set_filters(filters)
 
     # ---- refresh -------------------------------------------------------------------------
 
@@ -565,7 +235,8 @@ class DashboardView(QWidget):
     def refresh(self) -> None:
         """Compute the report for the filters on screen in the background."""
         self._filters = self.filters()
-        self._save_filters(self._filters)
+        if self._settings is not None:
+            self.filter_bar.save(self._settings, self._filters)
         generation = next(self._generation)
         self._current = generation
         ctx, filters, with_choices = self.ctx, self._filters, not self._choices_loaded
@@ -601,7 +272,8 @@ class DashboardView(QWidget):
         if not self._finish(generation):
             return
         if choices is not None:
-            self._fill_choices(choices)
+            self.filter_bar.fill_choices(choices)
+            self._choices_loaded = True
         self.show_report(report)
 
     def show_report(self, r: reports.PipelineReport) -> None:
@@ -747,66 +419,13 @@ class DashboardView(QWidget):
     # ---- charts --------------------------------------------------------------------------
 
     def _show_stages(self, r: reports.PipelineReport) -> None:
-        # Horizontal bars: stage names get the room they need; records on top, as in the pipeline.
-        chart = self.stage_chart
-        _reset_chart(chart)
-        self._stage_order = [c.stage for c in reversed(r.cases_per_stage)]
-        counts = list(reversed(r.cases_per_stage))
-        series = QHorizontalStackedBarSeries()
-        self._stage_sets: list[QBarSet] = []
-        for name, group, colour in (
-            ("Open", "open", OPEN_COLOUR),
-            ("Closed", "closed", CLOSED_COLOUR),
-            ("Declined or withdrawn", "exit", EXIT_COLOUR),
-        ):
-            bar_set = QBarSet(name)
-            bar_set.setColor(colour)
-            bar_set.setBorderColor(colour)
-            bar_set.append([float(c.count) if c.group == group else 0.0 for c in counts])
-            bar_set.clicked.connect(self._stage_clicked)
-            series.append(bar_set)
-            self._stage_sets.append(bar_set)
-        series.setLabelsVisible(True)
-        series.setLabelsFormat("@value")
-        chart.addSeries(series)
-        y = QBarCategoryAxis()
-        y.append([stage_label(s) for s in self._stage_order])
-        y.setTruncateLabels(False)
-        x = QValueAxis()
-        x.setRange(0, max(max((c.count for c in counts), default=0) * 1.1, 4))
-        x.setLabelFormat("%.0f")
-        x.applyNiceNumbers()
-        chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
-        chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
-        series.attachAxis(y)
-        series.attachAxis(x)
-
-    def _multi_chart(
-        self,
-        chart: QChart,
-        categories: Sequence[str],
-        sets: Sequence[tuple[str, Sequence[float], QColor]],
-        on_click: Callable[[int, int], None],
-    ) -> list[QBarSet]:
-        _reset_chart(chart)
-        series = QBarSeries()
-        out = []
-        for n, (name, values, colour) in enumerate(sets):
-            bar_set = QBarSet(name)
-            bar_set.setColor(colour)
-            bar_set.setBorderColor(colour)
-            bar_set.append([float(v) for v in values])
-            bar_set.clicked.connect(lambda i, n=n: on_click(n, i))
-            series.append(bar_set)
-            out.append(bar_set)
-        chart.addSeries(series)
-        top = max((float(v) for _, values, _ in sets for v in values), default=0.0)
-        _attach_axes(chart, series, categories, top)
-        return out
+        self._stage_order, self._stage_sets = draw_stages(
+            self.stage_chart, r.cases_per_stage, self._stage_clicked
+        )
 
     def _show_throughput(self, r: reports.PipelineReport) -> None:
         months = [m.month for m in r.throughput]
-        self._throughput_sets = self._multi_chart(
+        self._throughput_sets = draw_bars(
             self.throughput_chart,
             [m[2:] for m in months],
             [
@@ -822,7 +441,7 @@ class DashboardView(QWidget):
 
     def _show_costs(self, r: reports.PipelineReport) -> None:
         months = [c.key for c in r.costs_by_month]
-        self._cost_sets = self._multi_chart(
+        self._cost_sets = draw_bars(
             self.cost_chart,
             [m[2:] for m in months],
             [

@@ -18,7 +18,8 @@ from caseapp.services import cases as case_service
 from caseapp.services import reports
 from caseapp.services.context import ServiceContext
 from caseapp.ui import theme
-from caseapp.ui.dashboard import DashboardView, TupleTableModel
+from caseapp.ui.dashboard import DashboardView
+from caseapp.ui.tuple_table import TupleTableModel
 
 
 @pytest.fixture
