@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -245,6 +245,12 @@ def open_database(
         engine.dispose()
         raise DatabaseUrlError(
             f"CaseApp could not open the database {engine.url.render_as_string()}: {exc.orig}"
+        ) from exc
+    except DatabaseError as exc:  # SQLite: "file is not a database"
+        engine.dispose()
+        raise DatabaseUrlError(
+            f"{engine.url.render_as_string()} is not a CaseApp database ({exc.orig}); "
+            "choose another file."
         ) from exc
     except BaseException:
         engine.dispose()

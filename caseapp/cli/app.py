@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime
 from types import ModuleType
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -31,8 +31,15 @@ COMMANDS: dict[str, Command] = {
 }
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """A bad option is one line on stderr and exit 2, like every other bad input."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"caseapp: {message} (see '{self.prog} --help').\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="caseapp",
         description="CaseApp: AML CAR-T case management for medical-tourism facilitators.",
     )
@@ -71,7 +78,13 @@ def main(
     out = out or sys.stdout
     err = err or sys.stderr
     parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    bad = next((a for a in arguments if not is_text(a)), None)
+    if bad is not None:
+        shown = bad.encode("utf-8", "surrogateescape").decode("utf-8", "replace")[:40]
+        print(f"caseapp: the argument {shown!r} is not valid UTF-8 text; type it again.", file=err)
+        return EXIT_USAGE
+    args = parser.parse_args(arguments)
     if args.self_check:
         from caseapp import selfcheck
 
@@ -118,6 +131,15 @@ def main(
             file=err,
         )
         return 1
+
+
+def is_text(argument: str) -> bool:
+    """False for an argument the terminal passed as bytes that are not UTF-8 (surrogates)."""
+    try:
+        argument.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def write_crash_log() -> str:

@@ -52,6 +52,7 @@ from caseapp.services.patients import (
     validate_physician,
 )
 from caseapp.services.stale import stale_message
+from caseapp.services.validation import check_text, quoted
 
 ALL_STAGES = (*STAGES, *EXITS)
 
@@ -97,7 +98,7 @@ def _rate(text: str) -> Decimal:
         rate = Decimal(str(text).strip())
     except InvalidOperation:
         raise ValidationError(
-            f"The exchange rate must be a number, not {text!r}.", "cny_per_home_unit"
+            f"The exchange rate must be a number, not {quoted(text)}.", "cny_per_home_unit"
         ) from None
     if not rate.is_finite() or not 0 < rate < 100_000_000:
         raise ValidationError(
@@ -221,8 +222,10 @@ def list_cases(
     ctx.require("case.view")
     if stage is not None and stage not in ALL_STAGES:
         raise ValidationError(
-            f"Unknown stage {stage!r}; stages are {', '.join(ALL_STAGES)}.", "stage"
+            f"Unknown stage {quoted(stage)}; stages are {', '.join(ALL_STAGES)}.", "stage"
         )
+    check_text(search or "", "search", 200, label="The search text")
+    check_text(owner or "", "owner", 40, label="The owner's login")
     today = ctx.today()
     now = ctx.now()
     with ctx.read() as s:
@@ -592,6 +595,7 @@ def _exit(ctx: ServiceContext, ref: str, to: str, reason: str) -> str:
     ctx.require("case.close")
     if not reason.strip():
         raise ValidationError(f"Give a reason for marking the case {to}.", "reason")
+    check_text(reason, "reason", label="The reason")
     with ctx.unit_of_work() as uow:
         case = get_case(uow.session, ref)
         uow.case_id = case.id

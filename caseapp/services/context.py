@@ -11,14 +11,15 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import String, event, inspect, select, text
+from sqlalchemy import event, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from caseapp.models import Attachment, AuditEntry, CaseDocument
 from caseapp.security import ACTION_WORDS, Actor
-from caseapp.services.errors import PermissionDenied, StaleEdit, ValidationError
+from caseapp.services.errors import PermissionDenied, StaleEdit
+from caseapp.services.validation import check_rows
 
 Clock = Callable[[], datetime]
 
@@ -73,7 +74,7 @@ class ServiceContext:
         """Begin, yield, then write the audit entries and commit; roll back on any error."""
         session = self.session_factory()
         uow = UnitOfWork(session, self, case_id)
-        event.listen(session, "before_flush", check_lengths)
+        event.listen(session, "before_flush", check_rows)
         event.listen(session, "after_flush", uow.collect_changes)
         try:
             yield uow
@@ -99,7 +100,7 @@ class ServiceContext:
             raise
         finally:
             event.remove(session, "after_flush", uow.collect_changes)
-            event.remove(session, "before_flush", check_lengths)
+            event.remove(session, "before_flush", check_rows)
             session.close()
 
     @contextmanager
@@ -197,24 +198,6 @@ class UnitOfWork:
             session.add(entry)
         self.pending.clear()
         session.flush()
-
-
-def check_lengths(session: Session, _context: Any, _instances: Any) -> None:
-    """Text longer than its column is a sentence for the user on every database.
-
-    PostgreSQL refuses it with a driver error and SQLite stores it silently; both are wrong.
-    """
-    for obj in (*session.new, *session.dirty):
-        for column in inspect(obj).mapper.columns:
-            limit = getattr(column.type, "length", None)
-            if not isinstance(column.type, String) or not limit:
-                continue
-            value = getattr(obj, column.key, None)
-            if isinstance(value, str) and len(value) > limit:
-                label = column.key.replace("_", " ").capitalize()
-                raise ValidationError(
-                    f"{label} is too long: at most {limit} characters.", column.key
-                )
 
 
 def audit_hash(entry: AuditEntry) -> str:

@@ -20,6 +20,7 @@ from caseapp.services.discharge import counts_at
 from caseapp.services.errors import DomainError, NotFound, ValidationError
 from caseapp.services.lookup import get_case
 from caseapp.services.settings import agency_settings
+from caseapp.services.validation import quoted
 from caseapp.services.visa import add_months
 
 KINDS = tuple(docs.DOCUMENT_KINDS)
@@ -227,7 +228,7 @@ def _months_between(start: date, end: date) -> int:
 def document_data(ctx: ServiceContext, kind: str, ref: str) -> object:
     """The read model of one document kind for one case (raises DocumentError if impossible)."""
     if kind not in docs.DOCUMENT_KINDS:
-        raise ValidationError(f"Unknown document {kind!r}; choose one of {', '.join(KINDS)}.",
+        raise ValidationError(f"Unknown document {quoted(kind)}; choose one of {', '.join(KINDS)}.",
                               "kind")  # fmt: skip
     c = cases.case_detail(ctx, ref)
     info, today = case_info(c), ctx.today()
@@ -288,7 +289,7 @@ def generate_document(ctx: ServiceContext, kind: str, ref: str) -> bytes:
 def keep_document(ctx: ServiceContext, kind: str, ref: str, pdf: bytes) -> int:
     """Keep an already rendered PDF with the case (after it was saved where the user asked)."""
     if kind not in docs.DOCUMENT_KINDS:
-        raise ValidationError(f"Unknown document {kind!r}.", "kind")
+        raise ValidationError(f"Unknown document {quoted(kind)}.", "kind")
     return treatment.record_document(ctx, ref, kind, pdf)
 
 

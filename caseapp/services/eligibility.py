@@ -14,6 +14,7 @@ from caseapp.services import auth
 from caseapp.services.context import ServiceContext
 from caseapp.services.errors import Blocker, StaleEdit, ValidationError
 from caseapp.services.lookup import get_case
+from caseapp.services.validation import quoted
 
 MET, NOT_MET, UNKNOWN = "met", "not met", "unknown"
 DECISIONS = ("eligible", "not eligible")
@@ -97,7 +98,7 @@ def parse_fact(key: str, raw: str) -> Any:
             return True
         if text.lower() in FALSE_WORDS:
             return False
-        raise ValidationError(f"{fact.label} must be yes or no, not {raw!r}.", field=key)
+        raise ValidationError(f"{fact.label} must be yes or no, not {quoted(raw)}.", field=key)
     if fact.kind == "choice":
         if text not in fact.choices:
             allowed = ", ".join(fact.choices)
@@ -106,7 +107,9 @@ def parse_fact(key: str, raw: str) -> Any:
     try:
         number = float(text.replace(",", "."))
     except ValueError:
-        raise ValidationError(f"{fact.label} must be a number, not {raw!r}.", field=key) from None
+        raise ValidationError(
+            f"{fact.label} must be a number, not {quoted(raw)}.", field=key
+        ) from None
     if fact.low is not None and fact.high is not None and not fact.low <= number <= fact.high:
         raise ValidationError(
             f"{fact.label} must be between {fact.low:g} and {fact.high:g}"

@@ -16,6 +16,7 @@ from caseapp.models import Case, Interpreter, InterpreterBooking
 from caseapp.services.context import ServiceContext
 from caseapp.services.errors import Blocker, NotFound, StaleEdit, ValidationError
 from caseapp.services.lookup import get_case
+from caseapp.services.validation import AmountRule, check_appointment, parse_amount
 
 # Appointments happen in China; sentences about them use China time.
 CHINA_TZ = ZoneInfo("Asia/Shanghai")
@@ -225,12 +226,7 @@ def _clean(data: InterpreterInput) -> tuple[list[str], Decimal]:
     languages = [lang.strip() for lang in data.languages if lang.strip()]
     if not languages:
         raise ValidationError("List at least one language besides Mandarin.", "languages")
-    try:
-        rate = Decimal(data.hourly_rate_cny or "0")
-    except ArithmeticError:
-        raise ValidationError("The hourly rate must be a number.", "hourly_rate_cny") from None
-    if rate < 0:
-        raise ValidationError("The hourly rate cannot be negative.", "hourly_rate_cny")
+    rate = parse_amount(data.hourly_rate_cny, "hourly_rate_cny", AmountRule(high=Decimal(100_000)))
     return languages, rate
 
 
@@ -380,6 +376,7 @@ def save_appointment(
         raise ValidationError("Appointment times need a time zone.", "starts_at")
     if data.ends_at <= data.starts_at:
         raise ValidationError("The appointment must end after it starts.", "ends_at")
+    check_appointment(data.starts_at, data.ends_at, ctx.now())
     with ctx.unit_of_work() as uow:
         s = uow.session
         case = get_case(s, ref)

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from itertools import pairwise
 
 from sqlalchemy import select
@@ -16,6 +16,7 @@ from caseapp.models import Case, LodgingBooking, LodgingOccupant
 from caseapp.services.context import ServiceContext
 from caseapp.services.errors import Blocker, NotFound, StaleEdit, ValidationError
 from caseapp.services.lookup import get_case
+from caseapp.services.validation import parse_amount
 
 PATIENT = 0  # occupant key of the patient; companions use their id
 
@@ -224,16 +225,7 @@ def _validate(b: BookingInput, case: Case) -> Decimal:
         raise ValidationError(
             "An occupant is not the patient or one of the companions.", "occupants"
         )
-    try:
-        cost = Decimal(b.nightly_cost.strip() or "0")
-    except InvalidOperation:
-        raise ValidationError(
-            f"Nightly cost must be a number, not {b.nightly_cost!r}.", "nightly_cost"
-        ) from None
-    if not cost.is_finite() or cost >= Decimal("1e9"):
-        raise ValidationError("Nightly cost must be an amount below a billion.", "nightly_cost")
-    if cost < 0:
-        raise ValidationError("Nightly cost cannot be negative.", "nightly_cost")
+    cost = parse_amount(b.nightly_cost, "nightly_cost")
     if len(b.currency.strip()) != 3:
         raise ValidationError("Currency is a three-letter code such as CNY.", "currency")
     return cost

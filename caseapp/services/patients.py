@@ -13,6 +13,7 @@ from caseapp.services.context import ServiceContext
 from caseapp.services.errors import NotFound, StaleEdit, ValidationError
 from caseapp.services.lookup import get_case
 from caseapp.services.stale import stale_message
+from caseapp.services.validation import quoted
 
 PASSPORT_RE = re.compile(r"^[A-Z0-9]{5,20}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -106,7 +107,7 @@ def validate_patient(p: PatientInput, today: date) -> None:
     if not [lang for lang in p.languages if lang.strip()]:
         raise ValidationError("List at least one language the patient speaks.", "languages")
     if p.email.strip() and not EMAIL_RE.match(p.email.strip()):
-        raise ValidationError(f"{p.email!r} is not an e-mail address.", "email")
+        raise ValidationError(f"{quoted(p.email)} is not an e-mail address.", "email")
 
 
 def _passport(number: str, field: str) -> None:
@@ -131,7 +132,7 @@ def validate_physician(p: PhysicianInput) -> None:
     if not p.name.strip():
         raise ValidationError("Enter the local physician's name.", "physician_name")
     if p.email.strip() and not EMAIL_RE.match(p.email.strip()):
-        raise ValidationError(f"{p.email!r} is not an e-mail address.", "physician_email")
+        raise ValidationError(f"{quoted(p.email)} is not an e-mail address.", "physician_email")
 
 
 def new_companion(c: CompanionInput, today: date) -> Companion:

@@ -15,6 +15,7 @@ from caseapp.models import Attachment, Case, RecordItem, RecordRequirement
 from caseapp.services.context import ServiceContext
 from caseapp.services.errors import Blocker, NotFound, ValidationError
 from caseapp.services.lookup import get_case
+from caseapp.services.validation import check_filename
 
 MISSING, RECEIVED, TOO_OLD, WAIVED, UNDATED = "missing", "received", "too old", "waived", "undated"
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
@@ -159,6 +160,8 @@ def receive_record(
         raise ValidationError("The file is larger than 50 MB; attach a smaller scan.", "file")
     if content is not None and not filename:
         raise ValidationError("An attached file needs a file name.", "file")
+    if filename is not None:
+        filename = check_filename(filename)
     with ctx.unit_of_work() as uow:
         case = get_case(uow.session, ref)
         uow.case_id = case.id

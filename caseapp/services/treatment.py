@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from itertools import pairwise
 
 from sqlalchemy import select
@@ -25,6 +25,7 @@ from caseapp.models import (
 from caseapp.services.context import ServiceContext
 from caseapp.services.errors import Blocker, NotFound, ValidationError
 from caseapp.services.lookup import get_case
+from caseapp.services.validation import AmountRule, parse_amount
 
 HANDOFF_LETTER = "handoff-letter"
 
@@ -283,16 +284,7 @@ def add_toxicity(
 def _money(text: str | None, field: str) -> Decimal | None:
     if text is None or not str(text).strip():
         return None
-    try:
-        value = Decimal(str(text).replace(",", "").strip())
-    except InvalidOperation:
-        raise ValidationError(
-            f"{field.capitalize()} must be an amount, not {text!r}.", field
-        ) from None
-    if not value.is_finite() or abs(value) >= Decimal("1e12"):
-        raise ValidationError(f"{field.capitalize()} must be an amount below a trillion.", field)
-    if value < 0:
-        raise ValidationError(f"{field.capitalize()} cannot be negative.", field)
+    value = parse_amount(text, field, AmountRule(high=Decimal("1e12")))
     return value.quantize(Decimal("0.01"))
 
 

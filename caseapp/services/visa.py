@@ -12,6 +12,7 @@ from caseapp.models import VISA_STATUSES, VisaApplication, VisaEvent, VisaType
 from caseapp.services.context import ServiceContext
 from caseapp.services.errors import Blocker, StaleEdit, ValidationError
 from caseapp.services.lookup import get_case
+from caseapp.services.validation import quoted
 
 PASSPORT_MARGIN_MONTHS = 6
 ENTRIES = ("single", "double", "multiple")
@@ -146,7 +147,7 @@ def save_visa(ctx: ServiceContext, ref: str, state: VisaState) -> VisaState:
         case = get_case(s, ref)
         uow.case_id = case.id
         if s.get(VisaType, state.visa_type) is None:
-            raise ValidationError(f"Unknown visa type {state.visa_type!r}.", "visa_type")
+            raise ValidationError(f"Unknown visa type {quoted(state.visa_type)}.", "visa_type")
         app = s.scalar(select(VisaApplication).where(VisaApplication.case_id == case.id))
         if app is None:
             app = VisaApplication(case_id=case.id, visa_type=state.visa_type, status="draft")

@@ -25,6 +25,7 @@ from caseapp.services.errors import NotFound, ValidationError
 from caseapp.services.reports.read_models import ReportFilters
 from caseapp.services.reports.sql import DateMonth, UtcMonth, WholeDays, month_number
 from caseapp.services.reports.thresholds import read_thresholds
+from caseapp.services.validation import check_date, quoted
 
 DEADLINE_HORIZON_DAYS = 14
 
@@ -121,12 +122,15 @@ def prepare_query(s: Session, ctx: ServiceContext, filters: ReportFilters) -> Re
         (filters.owner or "").strip().lower() or None,
         (filters.nationality or "").strip() or None,
     )
+    for day, key in ((f.date_from, "report_from"), (f.date_to, "report_to")):
+        if day is not None:
+            check_date(day, key)
     if f.date_from and f.date_to and f.date_from > f.date_to:
         raise ValidationError("The report's start date must be on or before its end date.", "from")
     end = f.date_to or max(today, f.date_from or today)
     start = f.date_from or date(end.year - (1 if end.month < 12 else 0), end.month % 12 + 1, 1)
     if f.program and s.scalar(select(Program.id).where(Program.code == f.program)) is None:
-        raise NotFound(f"There is no program {f.program!r}.")
+        raise NotFound(f"There is no program {quoted(f.program)}.")
     if f.owner and s.scalar(select(StaffUser.id).where(StaffUser.login == f.owner)) is None:
-        raise NotFound(f"There is no staff member with the login {f.owner!r}.")
+        raise NotFound(f"There is no staff member with the login {quoted(f.owner)}.")
     return ReportQuery(f, ctx.now(), today, start, end, read_thresholds(s))
