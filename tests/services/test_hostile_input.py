@@ -33,8 +33,9 @@ from caseapp.services import (
     visa,
 )
 from caseapp.services.context import ServiceContext
-from caseapp.services.demo import build_demo
+from caseapp.services.demo import DEMO_PASSWORD, build_demo
 from caseapp.services.errors import ValidationError
+from caseapp.services.staff import actor_for
 from tests.services import pipeline_steps as steps
 
 EXAMPLES = settings(
@@ -317,7 +318,9 @@ def test_review_notes_refuse_hostile_text(world: Any, notes: str) -> None:
     ctx, ref = world
     steps.complete_records(ctx, ref)
     eligibility.set_facts(ctx, ref, steps.GOOD_FACTS)
-    refused(ctx, lambda: eligibility.sign_review(ctx, ref, "eligible", notes))
+    fatima = ctx.as_actor(actor_for(ctx, "fatima"))
+    call = lambda: eligibility.sign_review(fatima, ref, "eligible", notes, password=DEMO_PASSWORD)  # noqa: E731
+    refused(ctx, call)
 
 
 @EXAMPLES
