@@ -20,7 +20,7 @@ from caseapp.security import DataKey, KeyFileError, bind_data_key, import_key_fi
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest migration; a test checks it matches Alembic's head. When the database is already
 # there, opening it skips loading Alembic (a third of a CLI call's start-up).
-SCHEMA_REVISION = "0004"
+SCHEMA_REVISION = "0005"
 # Settings rows written by migration 0002: who this database is, and how to tell its key.
 DATABASE_ID_SETTING, KEY_CHECK_SETTING = "database_id", "data_key_check"
 

@@ -31,7 +31,8 @@ from caseapp.docs.data import (
     VisaLetterData,
 )
 from caseapp.docs.errors import MissingFact
-from caseapp.docs.letters import render_handoff_letter, render_referral_letter, render_visa_letter
+from caseapp.docs.handoff import render_handoff_letter
+from caseapp.docs.letters import render_referral_letter, render_visa_letter
 from caseapp.docs.packet import render_packet
 
 

@@ -208,13 +208,18 @@ def fmt_counts(counts: BloodCounts | None) -> str:
     )
 
 
-def medication_table(medications: Sequence[Medication], *, width: float) -> Flowable:
+NO_MEDICINES = (
+    "No discharge medicines are recorded for this patient. Ask the ward team for the list on "
+    "the discharge summary before leaving hospital."
+)
+
+
+def medication_table(
+    medications: Sequence[Medication], *, width: float, missing: str = NO_MEDICINES
+) -> Flowable:
     """The medicines the case records; with none, a sentence that says so (never a usual list)."""
     if not medications:
-        return para(
-            "No discharge medicines are recorded for this patient. Ask the ward team for the "
-            "list on the discharge summary before leaving hospital."
-        )
+        return para(missing)
     return data_table(
         ["Medicine", "Dose", "How often", "Until", "Why"],
         [[m.name, m.dose, m.frequency, m.until, m.reason] for m in medications],

@@ -104,6 +104,7 @@ class ProgramInfo:
     intl_dept_phone: str = ""
     intl_dept_email: str = ""
     intl_dept_contact: str = ""
+    ward_phone_24h: str = ""  # the treating ward's day-and-night line
 
 
 @dataclass(frozen=True)
@@ -263,11 +264,11 @@ class Toxicity:
 
 @dataclass(frozen=True)
 class TreatmentInfo:
-    product_target: str
+    product_target: str  # the antigens, "CD33 and CLL-1" (documents add "CAR-T cells targeting")
     infusion_on: date | None = None
     milestones: tuple[Milestone, ...] = ()
     toxicities: tuple[Toxicity, ...] = ()
-    response: str | None = None  # CR, CRi, MLFS, PR, NR, relapse
+    response: str | None = None  # at the day +28 assessment: CR, CRi, MLFS, PR, NR, relapse
     mrd: str | None = None
     response_assessed_on: date | None = None
     discharged_on: date | None = None
@@ -292,6 +293,17 @@ class BloodCounts:
     anc: Decimal
     platelets: int
     haemoglobin: int
+
+
+@dataclass(frozen=True)
+class ResponseAssessment:
+    """The response at the day +28 assessment (not the latest contact), with that day's counts."""
+
+    day_offset: int
+    assessed_on: date | None = None
+    response: str | None = None
+    mrd: str | None = None
+    counts: BloodCounts | None = None
 
 
 @dataclass(frozen=True)
@@ -381,6 +393,9 @@ class HandoffLetterData:
     treatment: TreatmentInfo
     followups: tuple[FollowUpContact, ...]
     issued_on: date
+    medications: tuple[Medication, ...] = ()  # empty: none recorded (the letter says so)
+    day28: ResponseAssessment | None = None  # None: no day +28 contact is planned
+    discharge_counts: BloodCounts | None = None
 
 
 @dataclass(frozen=True)

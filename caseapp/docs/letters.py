@@ -1,4 +1,4 @@
-"""Letters: visa invitation request, referral cover letter, local-physician handoff.
+"""Letters: visa invitation request and referral cover letter (the handoff: docs.handoff).
 
 Wording lives in resources/letters/*.j2; the code adds the tables a letter refers to as
 [[blocks]] and checks that the facts a letter must state are there.
@@ -11,12 +11,10 @@ from datetime import date
 
 from reportlab.platypus import Flowable, KeepTogether, Paragraph
 
-from caseapp.docs import blocks
 from caseapp.docs.data import (
     CaseInfo,
     CriterionResult,
     DocumentSettings,
-    HandoffLetterData,
     ReferralLetterData,
     VisaLetterData,
 )
@@ -35,7 +33,7 @@ from caseapp.docs.text import (
 )
 
 
-def _require(case: CaseInfo, document: str, facts: Mapping[str, object]) -> None:
+def require(case: CaseInfo, document: str, facts: Mapping[str, object]) -> None:
     missing = [name for name, value in facts.items() if value in (None, "")]
     if missing:
         raise MissingFact(
@@ -44,7 +42,7 @@ def _require(case: CaseInfo, document: str, facts: Mapping[str, object]) -> None
         )
 
 
-def _letter(
+def letter(
     settings: DocumentSettings,
     *,
     title: str,
@@ -80,7 +78,7 @@ def render_visa_letter(data: VisaLetterData, settings: DocumentSettings) -> byte
     case = data.case
     patient = case.patient
     document = "visa invitation request letter"
-    _require(
+    require(
         case,
         document,
         {
@@ -125,7 +123,7 @@ def render_visa_letter(data: VisaLetterData, settings: DocumentSettings) -> byte
         )
     else:
         companions = para("The patient travels without a companion.")
-    return _letter(
+    return letter(
         settings,
         title="Visa invitation request",
         subject=f"Invitation letter request for {patient.full_name}",
@@ -235,7 +233,7 @@ def render_referral_letter(data: ReferralLetterData, settings: DocumentSettings)
         )
     inclusion = [c for c in review.criteria if c.kind == "inclusion"]
     exclusion = [c for c in review.criteria if c.kind == "exclusion"]
-    return _letter(
+    return letter(
         settings,
         title="Referral",
         subject=f"Referral of {case.patient.full_name} to {case.program.code}",
@@ -248,61 +246,5 @@ def render_referral_letter(data: ReferralLetterData, settings: DocumentSettings)
             "enclosed": enclosed,
             "inclusion": _criteria_table(inclusion, width) if inclusion else [],
             "exclusion": _criteria_table(exclusion, width) if exclusion else [],
-        },
-    )
-
-
-# --- 7. local-physician handoff -------------------------------------------------------------
-
-
-def render_handoff_letter(data: HandoffLetterData, settings: DocumentSettings) -> bytes:
-    case = data.case
-    physician = case.patient.physician
-    _require(
-        case,
-        "handoff letter",
-        {
-            "patient's local physician": physician,
-            "infusion date": data.treatment.infusion_on,
-        },
-    )
-    if not data.followups:
-        raise MissingFact(
-            f"The handoff letter needs the follow-up plan; none is recorded for {case.ref}."
-        )
-    width = frame_width(settings)
-    treatment = data.treatment
-    response = or_dash(treatment.response)
-    if treatment.response_assessed_on:
-        response += f" (assessed {fmt_date(treatment.response_assessed_on)})"
-    summary = facts_table(
-        [
-            (
-                "Product",
-                f"CAR-T cells targeting {treatment.product_target} "
-                f"({case.program.name}, {case.program.code})",
-            ),
-            ("Infusion (day 0)", fmt_date(treatment.infusion_on)),
-            ("Discharge", fmt_date(treatment.discharged_on)),
-            ("Response", response),
-            ("MRD", or_dash(treatment.mrd)),
-        ],
-        width=width,
-        label_fraction=0.26,
-    )
-    contacts = blocks.contacts_table(blocks.china_contacts(case), width=width)
-    return _letter(
-        settings,
-        title="Handoff to the local physician",
-        subject=f"Treatment summary and follow-up for {case.patient.full_name}",
-        case=case,
-        template="local-physician-handoff.j2",
-        data=data,
-        extra_blocks={
-            "summary": summary,
-            "milestones": blocks.milestone_table(treatment, width=width),
-            "toxicities": blocks.toxicity_table(treatment, width=width),
-            "followups": blocks.followup_table(data.followups, width=width),
-            "contacts": contacts,
         },
     )

@@ -17,6 +17,7 @@ import dataclasses
 import functools
 import re
 from collections.abc import Mapping, Sequence
+from datetime import timedelta
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -50,6 +51,7 @@ def environment() -> Environment:
         join_and=text.join_and,
         person=text.person_of,
         sentence=text.sentence_case,
+        plus_days=lambda d, n: d + timedelta(days=n) if d else None,
     )
     env.globals.update(place=text.place_line)
     return env

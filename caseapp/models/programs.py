@@ -28,6 +28,8 @@ class Program(Base):
     intl_dept_phone: Mapped[str] = mapped_column(String(60), default="")
     intl_dept_email: Mapped[str] = mapped_column(String(200), default="")
     intl_dept_contact: Mapped[str] = mapped_column(String(200), default="")
+    # The haematology ward's line that answers day and night: the home doctor's first call.
+    ward_phone_24h: Mapped[str] = mapped_column(String(60), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     estimated_cost_cny: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal(0))
     active: Mapped[bool] = mapped_column(default=True)

@@ -321,6 +321,7 @@ class ProgramInfo:
     intl_dept_email: str
     intl_dept_contact: str
     estimated_cost_cny: Decimal
+    ward_phone_24h: str = ""
 
 
 @dataclass(frozen=True)
@@ -424,6 +425,7 @@ def _program(p: Program) -> ProgramInfo:
         p.intl_dept_email,
         p.intl_dept_contact,
         p.estimated_cost_cny,
+        p.ward_phone_24h,
     )
 
 

@@ -13,11 +13,13 @@ from sqlalchemy import select
 
 from caseapp import docs
 from caseapp.docs import data as d
+from caseapp.docs.text import join_and
 from caseapp.models import CaseDocument, VisaType
 from caseapp.services import cases, treatment
 from caseapp.services.context import ServiceContext
 from caseapp.services.discharge import counts_at
 from caseapp.services.errors import DomainError, NotFound, ValidationError
+from caseapp.services.followup import ContactRow
 from caseapp.services.lookup import get_case
 from caseapp.services.settings import agency_settings
 from caseapp.services.validation import quoted
@@ -70,6 +72,7 @@ def case_info(c: cases.CaseDetail) -> d.CaseInfo:
     program = d.ProgramInfo(
         g.code, g.name, g.phase, g.targets, g.hospital_en, g.hospital_zh, g.city_en, g.city_zh,
         g.address_en, g.address_zh, g.intl_dept_phone, g.intl_dept_email, g.intl_dept_contact,
+        g.ward_phone_24h,
     )  # fmt: skip
     owner = _staff(c.owner)
     assert owner is not None
@@ -112,6 +115,12 @@ def _appointments(c: cases.CaseDetail) -> tuple[d.Appointment, ...]:
     )  # fmt: skip
 
 
+def day28_contact(c: cases.CaseDetail) -> ContactRow | None:
+    """The planned contact nearest day +28 (21 to 42): the response assessment after infusion."""
+    near = [f for f in c.followups if 21 <= f.day_offset <= 42]
+    return min(near, key=lambda f: abs(f.day_offset - 28)) if near else None
+
+
 def _treatment(c: cases.CaseDetail) -> d.TreatmentInfo:
     day0 = next((m.done_on or m.planned_on for m in c.milestones if m.kind == "infusion"), None)
     milestones = tuple(
@@ -123,14 +132,23 @@ def _treatment(c: cases.CaseDetail) -> d.TreatmentInfo:
     toxicities = tuple(
         d.Toxicity(t.kind, t.grade, t.onset_on, t.resolved_on, t.treatment) for t in c.toxicities
     )
-    assessed = [f for f in c.followups if f.done_on and f.response]
-    last = assessed[-1] if assessed else None
+    first = day28_contact(c)
+    assessed = first if first is not None and first.done_on and first.response else None
     discharge = next((m.done_on for m in c.milestones if m.kind == "discharge"), None)
     return d.TreatmentInfo(
-        " + ".join(c.program.targets) + " CAR-T", day0, milestones, toxicities,
-        last.response if last else None, last.mrd or None if last else None,
-        last.done_on if last else None, discharge,
+        join_and(list(c.program.targets)), day0, milestones, toxicities,
+        assessed.response if assessed else None, assessed.mrd or None if assessed else None,
+        assessed.done_on if assessed else None, discharge,
     )  # fmt: skip
+
+
+def _day28(c: cases.CaseDetail) -> d.ResponseAssessment | None:
+    f = day28_contact(c)
+    if f is None:
+        return None
+    return d.ResponseAssessment(
+        f.day_offset, f.done_on, f.response or None, f.mrd or None, blood_counts(c, "day28")
+    )
 
 
 def _followups(c: cases.CaseDetail) -> tuple[d.FollowUpContact, ...]:
@@ -260,7 +278,10 @@ def document_data(ctx: ServiceContext, kind: str, ref: str) -> object:
     if kind == "referral-letter":
         return d.ReferralLetterData(info, _clinical(c), _review(c), today, _enclosed(c))
     if kind == "handoff-letter":
-        return d.HandoffLetterData(info, _treatment(c), _followups(c), today)
+        return d.HandoffLetterData(
+            info, _treatment(c), _followups(c), today, discharge_medications(c), _day28(c),
+            blood_counts(c, "discharge"),
+        )  # fmt: skip
     if kind == "cost-estimate":
         return d.CostEstimateData(info, tuple(
             d.CostLine(x.category, x.description, x.estimated, x.actual, x.currency)

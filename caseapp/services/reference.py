@@ -87,6 +87,7 @@ def import_reference(
                 "intl_dept_phone",
                 "intl_dept_email",
                 "intl_dept_contact",
+                "ward_phone_24h",
                 "description",
             ):
                 setattr(program, key, p.get(key, "" if key != "targets" else []))

@@ -3,6 +3,7 @@ fictional Shanghai hospital for a CD33 CAR-T study."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -36,6 +37,7 @@ from caseapp.docs.data import (
     RecordItem,
     RecordsChecklistData,
     ReferralLetterData,
+    ResponseAssessment,
     StaffContact,
     Toxicity,
     TreatmentInfo,
@@ -103,6 +105,7 @@ PROGRAM = ProgramInfo(
     intl_dept_phone="+86 21 5555 0100",
     intl_dept_email="ipd@hrih.example.cn",
     intl_dept_contact="Ms. Chen Li",
+    ward_phone_24h="+86 21 5555 0199",
 )
 
 CASE = CaseInfo(
@@ -222,7 +225,7 @@ TREATMENT = TreatmentInfo(
 )
 
 DISCHARGE_COUNTS = BloodCounts(date(2026, 4, 22), Decimal("1.30"), 74, 96)
-DAY28_COUNTS = BloodCounts(date(2026, 4, 22), Decimal("1.30"), 74, 96)
+DAY28_COUNTS = BloodCounts(date(2026, 4, 22), Decimal("0.90"), 52, 92)
 
 FOLLOWUPS = (
     FollowUpContact(28, date(2026, 4, 22), date(2026, 4, 22), response="CRi", mrd="negative"),
@@ -380,8 +383,34 @@ def referral() -> ReferralLetterData:
     return ReferralLetterData(CASE, CLINICAL, REVIEW, ISSUED)
 
 
+MEDICATIONS = (
+    Medication("Aciclovir", "400 mg", "twice a day", "day +365", "Herpes virus prophylaxis"),
+    Medication("Posaconazole", "300 mg", "once a day with food", "neutrophils above 0.5",
+               "Antifungal prophylaxis"),
+    Medication("Co-trimoxazole", "960 mg", "Monday, Wednesday and Friday", "day +180",
+               "Pneumocystis prophylaxis"),
+)  # fmt: skip
+
+# Discharged on day +31, three days after the day +28 assessment at the treating hospital.
+HANDOFF_TREATMENT = dataclasses.replace(
+    TREATMENT,
+    milestones=(*TREATMENT.milestones[:-1], Milestone("discharge", date(2026, 4, 25),
+                                                      date(2026, 4, 25), 31)),
+    discharged_on=date(2026, 4, 25),
+)  # fmt: skip
+
+
 def handoff() -> HandoffLetterData:
-    return HandoffLetterData(CASE, TREATMENT, FOLLOWUPS, date(2026, 4, 22))
+    return HandoffLetterData(
+        CASE,
+        HANDOFF_TREATMENT,
+        FOLLOWUPS,
+        date(2026, 4, 25),
+        MEDICATIONS,
+        ResponseAssessment(28, date(2026, 4, 22), "CRi", "negative (flow cytometry, <0.01%)",
+                           DAY28_COUNTS),
+        BloodCounts(date(2026, 4, 25), Decimal("1.60"), 88, 101),
+    )  # fmt: skip
 
 
 def costs() -> CostEstimateData:

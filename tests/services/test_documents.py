@@ -84,7 +84,7 @@ def test_generated_handoff_letter_opens_the_treatment_gate(
     pdf = documents.generate_document(facilitator_ctx, "handoff-letter", travelling)
     text = text_of(pdf)
     assert "Tocilizumab" in text and "CD33" in text
-    assert infusion.isoformat() in text or infusion.strftime("%d %b %Y") in text
+    assert f"{infusion.day} {infusion:%B %Y}" in text
     assert cases.advance(facilitator_ctx, travelling) == "followup"
     kinds = [doc.kind for doc in cases.case_detail(facilitator_ctx, travelling).documents]
     assert kinds == ["handoff-letter"]
@@ -158,3 +158,38 @@ def test_discharge_checklist_prints_the_recorded_medicines_only(
     assert "Pneumocystis prophylaxis" in text
     assert "Aciclovir" not in text and "Levetiracetam" not in text
     assert "ANC 0.9 × 10⁹/L, platelets 61 × 10⁹/L, haemoglobin 97 g/L" in text
+
+
+def test_handoff_letter_states_day_28_response_counts_and_medicines_from_the_case(
+    facilitator_ctx: ServiceContext, travelling: str, clock: Clock
+) -> None:
+    from caseapp.services import discharge, followup, treatment
+
+    ctx = facilitator_ctx
+    cases.advance(ctx, travelling)
+    clock.now += timedelta(days=120)
+    infusion = steps.ARRIVAL + timedelta(days=15)
+    out = infusion + timedelta(days=31)
+    treatment.record_milestone(ctx, travelling, "infusion", done_on=infusion)
+    treatment.record_milestone(ctx, travelling, "discharge", done_on=out)
+    treatment.add_toxicity(ctx, travelling, "CRS", 1, infusion + timedelta(days=2),
+                           infusion + timedelta(days=4), "Paracetamol and fluids")  # fmt: skip
+    contacts = {c.day_offset: c for c in followup.create_plan(ctx, travelling)}
+    followup.record_contact(ctx, travelling, contacts[28].id, done_on=infusion + timedelta(days=28),
+                            response="CR", mrd="negative")  # fmt: skip
+    followup.record_contact(ctx, travelling, contacts[60].id, done_on=infusion + timedelta(days=60),
+                            response="relapse", mrd="positive")  # fmt: skip
+    discharge.record_counts(ctx, travelling, "day28", infusion + timedelta(days=28), "0.7", "41",
+                            "89")  # fmt: skip
+    discharge.record_counts(ctx, travelling, "discharge", out, "1.3", "77", "99")
+    discharge.save_medication(ctx, travelling, steps.ACICLOVIR)
+    text = " ".join(text_of(documents.render_document(ctx, "handoff-letter", travelling)).split())
+    d28 = text[text.index("Response at day +28") : text.index("Discharge medications")]
+    assert "Response CR " in d28 and "MRD negative" in d28 and "relapse" not in d28
+    assert "ANC 0.7 × 10⁹/L, platelets 41 × 10⁹/L, haemoglobin 89 g/L" in d28
+    assert "Counts at discharge ANC 1.3 × 10⁹/L, platelets 77 × 10⁹/L" in text
+    assert "CRS maximum grade 1" in text and "ICANS none" in text
+    assert "Aciclovir 400 mg twice a day day +365" in text and "Posaconazole" not in text
+    assert "Day +28" in text and "before discharge" in text and "29 days Your clinic" in text
+    program = cases.case_detail(ctx, travelling).program
+    assert program.ward_phone_24h and program.ward_phone_24h in text
