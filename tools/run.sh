@@ -16,7 +16,6 @@ if [ ! -x .venv/bin/caseapp ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$WANT" ]; t
     .venv/bin/python -m pip install --quiet -e .
     echo "$WANT" > "$STAMP"
 fi
-# Demo data into the embedded database the first time (a real office uses the welcome wizard).
-# Global options only (e.g. --db URL): they apply to both commands.
-.venv/bin/caseapp "$@" demo --if-empty >/dev/null
-exec .venv/bin/caseapp "$@"
+# Demo data into the embedded database the first time (a real office uses the welcome wizard),
+# in the same process as the window. Global options only (e.g. --db URL).
+exec .venv/bin/caseapp "$@" gui --demo-if-empty

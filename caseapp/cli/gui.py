@@ -14,7 +14,12 @@ from caseapp.services.errors import DomainError
 
 
 def add_parsers(sub: Any) -> None:
-    sub.add_parser("gui", help="open the window (the default without a command)")
+    p = sub.add_parser("gui", help="open the window (the default without a command)")
+    p.add_argument(
+        "--demo-if-empty",
+        action="store_true",
+        help="first fill a new, empty database with demo data (what tools/run.sh does)",
+    )
 
 
 def gui(inv: Invocation) -> int:
@@ -25,6 +30,8 @@ def gui(inv: Invocation) -> int:
         inv.args.stage = inv.args.owner = inv.args.search = None
         inv.args.json = False
         return list_cases(inv)
+    if getattr(inv.args, "demo_if_empty", False):
+        load_demo_if_new(inv)
     ensure_app()
     try:
         ctx = window_context(inv)
@@ -36,6 +43,16 @@ def gui(inv: Invocation) -> int:
     if ctx is None:
         return EXIT_OK
     return run_window(inv.db, ctx)
+
+
+def load_demo_if_new(inv: Invocation) -> None:
+    """Demo data into a new, empty database, in this process (one start instead of two)."""
+    from caseapp.services import demo as demo_service
+    from caseapp.services.demo_mark import is_new
+
+    ctx = inv.context(SYSTEM)
+    if is_new(ctx):
+        demo_service.build_demo(ctx, 60, 2026)
 
 
 def window_context(inv: Invocation) -> ServiceContext | None:

@@ -258,3 +258,31 @@ def test_report_into_a_folder_is_one_sentence(demo_url: str, tmp_path: Path) -> 
     result = caseapp(demo_url, "report", "pipeline", "--format", "pdf", "-o", str(tmp_path))
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.startswith("caseapp: ")
+
+
+def test_gui_demo_if_empty_seeds_a_new_database_in_its_own_process(tmp_path: Path) -> None:
+    """tools/run.sh starts one process: `gui --demo-if-empty` seeds a new database first."""
+    import argparse
+    import io
+
+    from sqlalchemy import text
+
+    from caseapp.cli.gui import load_demo_if_new
+    from caseapp.cli.invocation import Invocation
+
+    url = f"sqlite:///{tmp_path / 'run.sqlite3'}"
+
+    def count_after_load() -> int:
+        inv = Invocation(argparse.Namespace(db=url), io.StringIO(), io.StringIO())
+        load_demo_if_new(inv)
+        with inv.db.engine.connect() as conn:
+            return int(conn.execute(text("SELECT count(*) FROM cases")).scalar_one())
+
+    assert count_after_load() == 60
+    assert count_after_load() == 60  # a database with data is left alone
+
+
+def test_run_script_installs_only_when_needed() -> None:
+    script = (Path(__file__).resolve().parents[2] / "tools" / "run.sh").read_text()
+    assert "pyproject.toml" in script and ".caseapp-installed" in script
+    assert "gui --demo-if-empty" in script
