@@ -27,7 +27,7 @@ FIXED_NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 
 
 class MemoryKeyring(KeyringBackend):
-    """Keyring backend for tests: this machine has no secure backend (DESIGN.md section 8)."""
+    """Keyring backend for tests: a build machine has no secure backend."""
 
     priority = 1  # type: ignore[assignment]
 

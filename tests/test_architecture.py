@@ -44,3 +44,19 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_architecture_page_names_only_files_that_exist() -> None:
+    """docs/ARCHITECTURE.md answers "where does X live": every path it names must be there."""
+    import re
+
+    page = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    named = {m.split(" ")[0] for m in re.findall(r"`([\w./-]+(?:\.py|\.toml|\.j2|\.md|/))", page)}
+    assert len(named) > 40
+    missing = [
+        p for p in sorted(named)
+        if not any((base / p.replace("*", "")).exists() for base in (ROOT, ROOT / "caseapp"))
+        and "NNNN" not in p
+    ]  # fmt: skip
+    assert missing == []
+    assert "docs/ARCHITECTURE.md" in (ROOT / "README.md").read_text(encoding="utf-8")

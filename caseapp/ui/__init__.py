@@ -1,4 +1,4 @@
 """The Qt window: main window, pipeline views, case workspace, dashboard and dialogs.
 
-It talks to caseapp.services only (read models in, commands out); see DESIGN.md section 5.
+It talks to caseapp.services only (read models in, commands out); see docs/ARCHITECTURE.md.
 """

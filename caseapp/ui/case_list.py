@@ -1,7 +1,7 @@
 """The pipeline list: a table model over light CaseRow tuples that filters and sorts in Python.
 
 A stock QSortFilterProxyModel calls data() for every row on every keystroke (1-1.7 s at 50,000
-rows, DESIGN.md section 5). This model keeps the rows, one lower-cased search string per row and
+rows). This model keeps the rows, one lower-cased search string per row and
 a list of visible row indices: a keystroke is a list comprehension plus a model reset, a sort is
 one `list.sort(key=...)` inside layoutAboutToBeChanged/layoutChanged.
 """
