@@ -14,15 +14,18 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, Oper
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from caseapp.audit_key import AuditKey, AuditSeal, bind_audit_seal
 from caseapp.private_files import prepare_sqlite_file
 from caseapp.security import DataKey, KeyFileError, bind_data_key, import_key_file
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest migration; a test checks it matches Alembic's head. When the database is already
 # there, opening it skips loading Alembic (a third of a CLI call's start-up).
-SCHEMA_REVISION = "0005"
+SCHEMA_REVISION = "0006"
 # Settings rows written by migration 0002: who this database is, and how to tell its key.
 DATABASE_ID_SETTING, KEY_CHECK_SETTING = "database_id", "data_key_check"
+# Written by migration 0006: how to tell the audit key (entries and checkpoint are HMAC-sealed).
+AUDIT_KEY_CHECK_SETTING = "audit_key_check"
 
 
 class DatabaseUrlError(ValueError):
@@ -123,8 +126,10 @@ def upgrade(engine: Engine) -> None:
     else:
         key = unlock(engine, database_id)
     bind_data_key(engine.dialect, key)
+    audit_key = _audit_key_for_upgrade(engine, database_id)
+    bind_audit_seal(engine.dialect, AuditSeal(audit_key, database_id))
     cfg = alembic_config(engine)
-    cfg.attributes.update(database_id=database_id, data_key=key)
+    cfg.attributes.update(database_id=database_id, data_key=key, audit_key=audit_key)
     with engine.connect() as conn:
         sqlite = conn.dialect.name == "sqlite"
         if sqlite:  # batch migrations copy tables; foreign keys must not cascade meanwhile
@@ -140,6 +145,20 @@ def upgrade(engine: Engine) -> None:
                 conn.rollback()
                 conn.exec_driver_sql("PRAGMA foreign_keys=ON")
                 conn.commit()
+
+
+def _audit_key_for_upgrade(engine: Engine, database_id: str) -> AuditKey:
+    """The audit key migrations seal with: made here (kept in keyring) before the database
+    has one, the one in keyring after."""
+    from caseapp.secrets import audit_key_name, get_secret, set_secret
+
+    if _setting(engine, AUDIT_KEY_CHECK_SETTING) is not None:
+        return unlock_audit(engine, database_id)
+    stored = get_secret(audit_key_name(database_id))
+    key = AuditKey.from_text(stored) if stored else AuditKey.generate()
+    if not stored:
+        set_secret(audit_key_name(database_id), key.to_text())
+    return key
 
 
 def _setting(engine: Engine, key: str) -> dict[str, Any] | None:
@@ -184,12 +203,31 @@ def unlock(engine: Engine, database_id: str) -> DataKey:
     return key
 
 
+def unlock_audit(engine: Engine, database_id: str) -> AuditKey:
+    """This database's audit key from keyring, checked against the database's fingerprint."""
+    from caseapp.secrets import DataKeyMissing, audit_key_name, get_secret
+
+    stored = get_secret(audit_key_name(database_id))
+    try:
+        key = AuditKey.from_text(stored) if stored else None
+    except ValueError:
+        key = None
+    check = _setting(engine, AUDIT_KEY_CHECK_SETTING) or {}
+    if key is None or check.get("hmac_sha256") != key.check_value():
+        raise DataKeyMissing(
+            "This database's audit key is not on this computer (the database was upgraded or "
+            "set up on another workstation): import a key file exported there with "
+            "'caseapp key export FILE' ('caseapp key import FILE', or Settings > Data key)."
+        )
+    return key
+
+
 def install_key_file(engine: Engine, blob: bytes, passphrase: str) -> str:
     """Check an exported key file against this database and keep its key in keyring."""
-    from caseapp.secrets import DataKeyMissing, data_key_name, set_secret
+    from caseapp.secrets import DataKeyMissing, audit_key_name, data_key_name, set_secret
 
     try:
-        file_id, key = import_key_file(blob, passphrase)
+        file_id, key, audit_key = import_key_file(blob, passphrase)
     except KeyFileError as exc:
         raise DataKeyMissing(str(exc)) from exc
     database_id = read_database_id(engine)
@@ -200,8 +238,19 @@ def install_key_file(engine: Engine, blob: bytes, passphrase: str) -> str:
         or check.get("hmac_sha256") != key.check_value()
     ):
         raise DataKeyMissing("This key file belongs to another database; nothing was imported.")
+    audit_check = _setting(engine, AUDIT_KEY_CHECK_SETTING) or {}
+    if audit_check and (
+        audit_key is None or audit_check.get("hmac_sha256") != audit_key.check_value()
+    ):
+        raise DataKeyMissing(
+            "This key file was exported before the database's audit key was made, or for "
+            "another copy of it; export a new one ('caseapp key export FILE') and import that."
+        )
     set_secret(data_key_name(database_id), key.to_text())
     bind_data_key(engine.dialect, key)
+    if audit_key is not None:
+        set_secret(audit_key_name(database_id), audit_key.to_text())
+        bind_audit_seal(engine.dialect, AuditSeal(audit_key, database_id))
     return database_id
 
 
@@ -241,6 +290,9 @@ def open_database(
         identity = read_database_id(engine) or ""
         if unlock_key and identity:
             bind_data_key(engine.dialect, unlock(engine, identity))
+            if current_revision(engine) == SCHEMA_REVISION:
+                seal = AuditSeal(unlock_audit(engine, identity), identity)
+                bind_audit_seal(engine.dialect, seal)
     except OperationalError as exc:
         engine.dispose()
         raise DatabaseUrlError(

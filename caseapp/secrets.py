@@ -6,6 +6,9 @@ gets a sentence saying how to get one; CaseApp never falls back to a file of its
 
 from __future__ import annotations
 
+import threading
+
+from caseapp.audit_key import Checkpoint
 from caseapp.services.errors import DomainError
 
 SERVICE = "CaseApp"
@@ -38,6 +41,15 @@ def data_key_name(database_id: str) -> str:
 
 def session_name(database_id: str) -> str:
     return f"session:{database_id}"
+
+
+def audit_key_name(database_id: str) -> str:
+    return f"audit-key:{database_id}"
+
+
+def audit_checkpoint_name(database_id: str) -> str:
+    """This workstation's copy of the audit checkpoint: the newest count it has seen."""
+    return f"audit-checkpoint:{database_id}"
 
 
 def _backend() -> object:
@@ -92,3 +104,20 @@ def delete_secret(name: str) -> None:
         return
     except KeyringError as exc:
         raise _unavailable(exc) from exc
+
+
+_CHECKPOINT_LOCK = threading.Lock()
+
+
+def recall_audit_checkpoint(database_id: str) -> Checkpoint | None:
+    """The newest audit checkpoint this workstation saw for the database (None: none yet)."""
+    stored = get_secret(audit_checkpoint_name(database_id))
+    return Checkpoint.from_text(stored) if stored else None
+
+
+def remember_audit_checkpoint(database_id: str, checkpoint: Checkpoint) -> None:
+    """Keep the checkpoint outside the database; never move the copy back to a smaller count."""
+    with _CHECKPOINT_LOCK:
+        known = recall_audit_checkpoint(database_id)
+        if known is None or known.entries < checkpoint.entries:
+            set_secret(audit_checkpoint_name(database_id), checkpoint.to_text())

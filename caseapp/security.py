@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from caseapp.audit_key import AuditKey
+
 FACILITATOR, COORDINATOR, MANAGER, ADMIN = "facilitator", "coordinator", "manager", "admin"
 
 # action -> roles allowed. The README carries the same matrix for people.
@@ -241,17 +243,21 @@ def _scrypt(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     return Scrypt(salt=salt, length=KEY_BYTES, n=n, r=r, p=p).derive(passphrase.encode("utf-8"))
 
 
-def export_key_file(key: DataKey, database_id: str, passphrase: str) -> bytes:
-    """The data key sealed with a passphrase (scrypt + AES-GCM), as a small JSON document."""
+def export_key_file(
+    key: DataKey, database_id: str, passphrase: str, audit_key: AuditKey | None = None
+) -> bytes:
+    """The data key (and the audit key after it: version 2) sealed with a passphrase
+    (scrypt + AES-GCM), as a small JSON document."""
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     salt, nonce = os.urandom(16), os.urandom(NONCE_BYTES)
     wrap = _scrypt(passphrase, salt, _SCRYPT_N, _SCRYPT_R, _SCRYPT_P)
-    sealed = AESGCM(wrap).encrypt(nonce, key.raw, database_id.encode("utf-8"))
+    plain = key.raw + (audit_key.raw if audit_key is not None else b"")
+    sealed = AESGCM(wrap).encrypt(nonce, plain, database_id.encode("utf-8"))
     b64 = base64.b64encode
     doc = {
         "format": KEY_FILE_FORMAT,
-        "version": 1,
+        "version": 1 if audit_key is None else 2,
         "database_id": database_id,
         "kdf": {"name": "scrypt", "n": _SCRYPT_N, "r": _SCRYPT_R, "p": _SCRYPT_P,
                 "salt": b64(salt).decode()},
@@ -262,14 +268,15 @@ def export_key_file(key: DataKey, database_id: str, passphrase: str) -> bytes:
     return (json.dumps(doc, indent=1) + "\n").encode("utf-8")
 
 
-def import_key_file(blob: bytes, passphrase: str) -> tuple[str, DataKey]:
-    """(database id, data key) from an exported file; KeyFileError with a sentence if not."""
+def import_key_file(blob: bytes, passphrase: str) -> tuple[str, DataKey, AuditKey | None]:
+    """(database id, data key, audit key or None for a version 1 file) from an exported file;
+    KeyFileError with a sentence if not."""
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     try:
         doc = json.loads(blob.decode("utf-8"))
-        if doc.get("format") != KEY_FILE_FORMAT or doc.get("version") != 1:
+        if doc.get("format") != KEY_FILE_FORMAT or doc.get("version") not in (1, 2):
             raise ValueError
         kdf, database_id = doc["kdf"], str(doc["database_id"])
         wrap = _scrypt(passphrase, base64.b64decode(kdf["salt"]), int(kdf["n"]), int(kdf["r"]),
@@ -281,4 +288,7 @@ def import_key_file(blob: bytes, passphrase: str) -> tuple[str, DataKey]:
         raw = AESGCM(wrap).decrypt(nonce, sealed, database_id.encode("utf-8"))
     except InvalidTag as exc:
         raise KeyFileError("The passphrase does not open this key file.") from exc
-    return database_id, DataKey(raw)
+    if len(raw) not in (KEY_BYTES, 2 * KEY_BYTES):
+        raise KeyFileError("This file is not a CaseApp key export.")
+    audit_key = AuditKey(raw[KEY_BYTES:]) if len(raw) == 2 * KEY_BYTES else None
+    return database_id, DataKey(raw[:KEY_BYTES]), audit_key

@@ -12,9 +12,11 @@ from caseapp.services import audit as audit_service
 from caseapp.services import keys as keys_service
 from caseapp.services.errors import DomainError
 
+SHOWN_PROBLEMS = 50  # a wholesale rewrite would name every case: the first 50 say enough
+
 
 def add_parsers(sub: Any) -> None:
-    p = sub.add_parser("key", help="move the data key to another workstation")
+    p = sub.add_parser("key", help="move the data and audit keys to another workstation")
     keys = p.add_subparsers(dest="key_command", metavar="ACTION", required=True)
     p = keys.add_parser("export", help="write the data key to FILE, sealed with a passphrase")
     p.add_argument("file", metavar="FILE")
@@ -22,7 +24,11 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("file", metavar="FILE")
     p = sub.add_parser("audit", help="check the audit trail")
     audit = p.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
-    audit.add_parser("verify", help="recompute the hash chain; exit 8 if an entry was tampered")
+    audit.add_parser(
+        "verify",
+        help="check the keyed audit chain, its checkpoints and every case's stage against it; "
+        "exit 8 naming what was tampered with",
+    )
 
 
 def key(inv: Invocation) -> int:
@@ -56,6 +62,11 @@ def key(inv: Invocation) -> int:
 def audit(inv: Invocation) -> int:
     result = audit_service.verify_chain(inv.context())
     print(result.message, file=inv.out if result.intact else inv.err)
+    shown = result.problems[1:SHOWN_PROBLEMS]  # the first is the message
+    for problem in shown:
+        print(f"  {problem}", file=inv.err)
+    if len(result.problems) > SHOWN_PROBLEMS:
+        print(f"  ... and {len(result.problems) - SHOWN_PROBLEMS} more.", file=inv.err)
     return EXIT_OK if result.intact else EXIT_TAMPERED
 
 

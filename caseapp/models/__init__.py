@@ -1,6 +1,6 @@
 """SQLAlchemy 2 typed ORM entities, one module per area; importing this registers them all."""
 
-from caseapp.models.audit import AuditEntry
+from caseapp.models.audit import AuditCheckpoint, AuditEntry
 from caseapp.models.base import Base
 from caseapp.models.cases import EXITS, OPEN_STAGES, STAGES, Case, CaseDocument, StageHistory
 from caseapp.models.discharge import COUNT_MOMENTS, BloodCount, DischargeMedication
@@ -35,6 +35,7 @@ __all__ = [
     "TOXICITY_KINDS",
     "VISA_STATUSES",
     "Attachment",
+    "AuditCheckpoint",
     "AuditEntry",
     "Base",
     "BloodCount",

@@ -27,3 +27,19 @@ class AuditEntry(Base):
     changes: Mapped[dict[str, Any]]
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditCheckpoint(Base):
+    """One row: the entry count and last hash of the chain, sealed with the audit key.
+
+    Deleting the newest entries (or all of them) leaves the chain itself intact; the count
+    here, and its copy in each workstation's keyring, says that entries are missing.
+    """
+
+    __tablename__ = "audit_checkpoint"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # always 1
+    entries: Mapped[int]
+    last_hash: Mapped[str] = mapped_column(String(64))
+    mac: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]

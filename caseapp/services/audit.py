@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from caseapp.audit_key import GENESIS_HASH, AuditKey, Checkpoint, audit_seal_for
 from caseapp.models import AuditEntry, Case
-from caseapp.services.context import GENESIS_HASH, ServiceContext, audit_hash
+from caseapp.secrets import recall_audit_checkpoint
+from caseapp.services.audit_chain import remember_outside, stored_checkpoint
+from caseapp.services.audit_reconcile import stage_problems
+from caseapp.services.context import ServiceContext
 from caseapp.services.errors import ValidationError
 from caseapp.services.lookup import get_case
 
@@ -46,43 +52,106 @@ def case_history(ctx: ServiceContext, ref: str) -> list[AuditRow]:
 
 @dataclass(frozen=True)
 class ChainCheck:
-    """The result of recomputing the audit hash chain; `message` is the sentence to show."""
+    """The result of `audit verify`; `message` is the sentence to show, `problems` all of them."""
 
     entries: int
     intact: bool
     first_bad_id: int | None
     message: str
+    problems: tuple[str, ...] = ()
+
+
+@dataclass
+class _Walk:
+    """The chain read in order: its length, its first break, and hashes at asked positions."""
+
+    count: int = 0
+    break_id: int | None = None
+    break_message: str = ""
+    hash_at: dict[int, str] = field(default_factory=dict)
+
+
+def _walk(s: Session, key: AuditKey, positions: set[int]) -> _Walk:
+    walk, prev = _Walk(hash_at={0: GENESIS_HASH} if 0 in positions else {}), GENESIS_HASH
+    entries = s.scalars(
+        select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=2000)
+    )
+    for e in entries:
+        walk.count += 1
+        if walk.count in positions:
+            walk.hash_at[walk.count] = e.hash
+        if walk.break_id is None and e.prev_hash != prev:
+            walk.break_id = e.id
+            walk.break_message = (
+                f"Audit entry {e.id} does not follow on from the entry before it: an entry was "
+                "deleted, inserted or rewritten there."
+            )
+        elif walk.break_id is None and not hmac.compare_digest(key.entry_hash(e), e.hash):
+            walk.break_id = e.id
+            walk.break_message = (
+                f"Audit entry {e.id} ({e.at:%Y-%m-%d %H:%M} UTC, {e.actor_login}, {e.entity} "
+                f"{e.action}) was changed after it was written."
+            )
+        prev = e.hash
+    return walk
+
+
+def _against(checkpoint: Checkpoint, walk: _Walk, where: str) -> str | None:
+    """Does the trail still hold what the checkpoint sealed? A sentence when it does not."""
+    if walk.count < checkpoint.entries:
+        gone = checkpoint.entries - walk.count
+        if walk.count == 0:
+            return f"All {checkpoint.entries} audit entries {where} are gone: the trail was wiped."
+        return (
+            f"The audit trail has {walk.count} entries but {checkpoint.entries} {where}: the "
+            f"newest {gone} were deleted (or an older copy of the database was put back)."
+        )
+    if walk.hash_at.get(checkpoint.entries) != checkpoint.last_hash:
+        return (
+            f"Audit entry number {checkpoint.entries} is not the one {where}: the trail was "
+            "rewritten."
+        )
+    return None
 
 
 def verify_chain(ctx: ServiceContext) -> ChainCheck:
-    """Recompute every entry's hash in order: an edited, inserted or deleted row breaks it.
+    """Recompute every entry's keyed hash in order; hold the trail against the checkpoint in
+    the database and this workstation's copy of it; replay every case's stage from it.
 
-    A deleted row shows as the next entry no longer pointing at its predecessor; rows deleted
-    from the very end leave no trace in the chain itself (compare the count with a backup).
+    An edited, inserted or deleted row breaks the chain; deleting the newest rows, or all of
+    them, falls short of a checkpoint; a stage the trail does not explain names its case.
     """
     ctx.require("audit.view")
-    prev = GENESIS_HASH
-    count = 0
     with ctx.read() as s:
-        entries = s.scalars(
-            select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=2000)
-        )
-        for e in entries:
-            count += 1
-            if e.prev_hash != prev:
-                return ChainCheck(
-                    count, False, e.id,
-                    f"Audit entry {e.id} does not follow on from the entry before it: "
-                    "an entry was deleted, inserted or rewritten there.",
-                )  # fmt: skip
-            if audit_hash(e) != e.hash:
-                return ChainCheck(
-                    count, False, e.id,
-                    f"Audit entry {e.id} ({e.at:%Y-%m-%d %H:%M} UTC, {e.actor_login}, "
-                    f"{e.entity} {e.action}) was changed after it was written.",
-                )  # fmt: skip
-            prev = e.hash
-    return ChainCheck(count, True, None, f"{count} entries, chain intact.")
+        seal = audit_seal_for(s.get_bind().dialect)
+        outside = recall_audit_checkpoint(seal.database_id)
+        stored = stored_checkpoint(s)  # read before the walk: later entries only extend it
+        positions = {c.entries for c in (stored, outside) if c is not None}
+        walk = _walk(s, seal.key, positions)
+        problems = [walk.break_message] if walk.break_id is not None else []
+        if stored is None:
+            problems.append(
+                "The audit checkpoint is missing from the database: the trail was wiped or cut "
+                "behind the app's back."
+            )
+        elif not stored.genuine(seal.key):
+            problems.append(
+                "The audit checkpoint in the database was changed behind the app's back."
+            )
+        else:
+            problems.append(_against(stored, walk, "CaseApp wrote") or "")
+        if outside is not None and not outside.genuine(seal.key):
+            problems.append("This workstation's copy of the audit checkpoint was changed.")
+        elif outside is not None:
+            problems.append(_against(outside, walk, "this workstation saw") or "")
+        problems = [p for p in problems if p]
+        problems += stage_problems(s)
+    if problems:
+        more = f" ({len(problems) - 1} more problems follow.)" if len(problems) > 1 else ""
+        return ChainCheck(walk.count, False, walk.break_id, problems[0] + more, tuple(problems))
+    if stored is not None:
+        remember_outside(seal, stored)  # a workstation that only reads keeps what it checked
+    return ChainCheck(walk.count, True, None, f"{walk.count} entries, chain intact.")
 
 
 # ---- the office-wide trail (audit viewer) ----------------------------------------------------

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -11,13 +9,15 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import event, inspect, select, text
+from sqlalchemy import event, inspect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from caseapp.models import Attachment, AuditEntry, CaseDocument
+from caseapp.audit_key import AuditSeal, Checkpoint
+from caseapp.models import Attachment, AuditCheckpoint, AuditEntry, CaseDocument
 from caseapp.security import ACTION_WORDS, Actor
+from caseapp.services.audit_chain import remember_outside, seal_entries
 from caseapp.services.errors import PermissionDenied, StaleEdit
 from caseapp.services.validation import check_rows
 
@@ -28,7 +28,6 @@ SENSITIVE_COLUMNS = frozenset(
     {"passport_number", "date_of_birth", "phone", "email", "address", "password_hash", "notes"}
 )
 SKIPPED_COLUMNS = frozenset({"version", "content"})
-GENESIS_HASH = "0" * 64
 
 
 def utcnow() -> datetime:
@@ -81,6 +80,8 @@ class ServiceContext:
             session.flush()
             uow.write_audit()
             session.commit()
+            if uow.sealed is not None:
+                remember_outside(*uow.sealed)
         except StaleDataError as exc:
             session.rollback()
             raise StaleEdit(
@@ -125,6 +126,7 @@ class UnitOfWork:
     ctx: ServiceContext
     case_id: int | None = None
     pending: list[PendingAudit] = field(default_factory=list)
+    sealed: tuple[AuditSeal, Checkpoint | None] | None = None
 
     @property
     def now(self) -> datetime:
@@ -148,7 +150,7 @@ class UnitOfWork:
             *((o, "update") for o in session.dirty),
             *((o, "delete") for o in session.deleted),
         ):
-            if isinstance(obj, AuditEntry):
+            if isinstance(obj, AuditEntry | AuditCheckpoint):
                 continue
             changes = _diff(obj, action)
             if action == "update" and not changes:
@@ -165,23 +167,14 @@ class UnitOfWork:
             )
 
     def write_audit(self) -> None:
+        """The pending entries, HMAC-chained, and the checkpoint moved on (same transaction)."""
         if not self.pending:
             return
         session = self.session
-        dialect = session.get_bind().dialect.name
-        if dialect == "postgresql":
-            # Serialise writers on the hash chain so two offices never fork it.
-            session.execute(text("SELECT pg_advisory_xact_lock(4242)"))
-        elif dialect == "sqlite":
-            # Take SQLite's write lock before reading the last hash: a unit of work that only
-            # writes audit notes (a log-in) would otherwise read it unlocked and fork the chain.
-            session.execute(text("UPDATE audit_entries SET id = id WHERE 0"))
-        prev = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
-        prev = prev or GENESIS_HASH
         now = self.now
         actor = self.ctx.actor
-        for item in self.pending:
-            entry = AuditEntry(
+        entries = [
+            AuditEntry(
                 at=now,
                 actor_id=actor.id,
                 actor_login=actor.login,
@@ -190,34 +183,15 @@ class UnitOfWork:
                 entity_id=item.entity_id,
                 action=item.action,
                 changes=item.changes,
-                prev_hash=prev,
+                prev_hash="",
                 hash="",
             )
-            entry.hash = audit_hash(entry)
-            prev = entry.hash
-            session.add(entry)
+            for item in self.pending
+        ]
+        self.sealed = seal_entries(session, entries, now)
+        session.add_all(entries)
         self.pending.clear()
         session.flush()
-
-
-def audit_hash(entry: AuditEntry) -> str:
-    """Hash of one entry's content chained to the previous entry's hash."""
-    payload = json.dumps(
-        [
-            entry.prev_hash,
-            entry.at.astimezone(UTC).isoformat(timespec="microseconds"),
-            entry.actor_login,
-            entry.case_id,
-            entry.entity,
-            entry.entity_id,
-            entry.action,
-            entry.changes,
-        ],
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(payload.encode()).hexdigest()
 
 
 def _diff(obj: Any, action: str) -> dict[str, Any]:

@@ -1,10 +1,11 @@
-"""The data key leaves a workstation only sealed with a passphrase, and only by an admin.
+"""The data and audit keys leave a workstation only sealed with a passphrase, by an admin.
 
 Importing needs no role: a key file only installs when it opens this very database.
 """
 
 from __future__ import annotations
 
+from caseapp.audit_key import audit_seal_for
 from caseapp.models import Setting
 from caseapp.security import data_key_for, export_key_file
 from caseapp.services.context import ServiceContext
@@ -26,9 +27,10 @@ def export_data_key(ctx: ServiceContext, passphrase: str) -> bytes:
         if setting is None:
             raise ValidationError("This database has no identity yet; open it with CaseApp first.")
         database_id = str(setting.value["id"])
-        key = data_key_for(uow.session.get_bind().dialect)
+        dialect = uow.session.get_bind().dialect
+        key, audit_key = data_key_for(dialect), audit_seal_for(dialect).key
         uow.note("DataKey", database_id, "export")
-    return export_key_file(key, database_id, passphrase)
+    return export_key_file(key, database_id, passphrase, audit_key)
 
 
 def import_data_key(ctx: ServiceContext, blob: bytes, passphrase: str) -> str:

@@ -138,6 +138,15 @@ def test_audit_verify(office: tuple[str, Path], tmp_path: Path) -> None:
     bad = run(f"sqlite:///{copy}", kr, *manager, "audit", "verify", stdin=DEMO_PASSWORD + "\n")
     assert bad.returncode == 8
     assert bad.stderr.startswith("Audit entry 5 (") and "was changed after" in bad.stderr
+    cut = tmp_path / "cut.sqlite3"
+    with sqlite3.connect(path) as src, sqlite3.connect(cut) as dst:
+        src.backup(dst)
+    with sqlite3.connect(cut) as conn:
+        conn.execute("DROP TRIGGER audit_entries_no_delete")
+        conn.execute("DELETE FROM audit_entries WHERE id > (SELECT MAX(id) - 5 FROM audit_entries)")
+    short = run(f"sqlite:///{cut}", kr, *manager, "audit", "verify", stdin=DEMO_PASSWORD + "\n")
+    assert short.returncode == 8 and "Traceback" not in short.stderr
+    assert "the newest 5 were deleted" in short.stderr, short.stderr
 
 
 def test_key_export_then_import_on_another_workstation(

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from caseapp import models as m
 from caseapp.paths import resource_path
 from caseapp.security import hash_password
+from caseapp.services.audit_chain import remember_outside
 from caseapp.services.context import ServiceContext
 from caseapp.services.demo.generator import CaseGenerator
 from caseapp.services.demo.rows import Rows
@@ -74,6 +75,8 @@ def build_demo(
         rows.flush(s)
         _sync_sequences(s)
         s.commit()
+        if gen.sealed is not None:
+            remember_outside(*gen.sealed)
         staff = s.scalar(select(func.count()).select_from(m.StaffUser)) or 0
         programs = s.scalar(select(func.count()).select_from(m.Program)) or 0
         interpreters = s.scalar(select(func.count()).select_from(m.Interpreter)) or 0

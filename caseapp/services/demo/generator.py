@@ -5,10 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
-
 from caseapp import models as m
-from caseapp.services.context import GENESIS_HASH, audit_hash
+from caseapp.services.audit_chain import seal_entries
 from caseapp.services.demo.patients import PatientMixin
 from caseapp.services.demo.rows import Rows
 from caseapp.services.demo.travel import TravelMixin
@@ -141,7 +139,12 @@ class CaseGenerator(PatientMixin, TravelMixin, TreatmentMixin):
             self._costs(rows, case_id, program, arrival, departure, k)
         if k >= 5:
             self._treatment(rows, case_id, arrival, infusion, departure, k, ready)
-        self.case_audit.append((case_id, ref, name))
+        history = rows.tables["stage_history"][-(len(entered) + (1 if exit_from else 0)) :]
+        self.case_audit.append((case_id, ref, name, stage, [
+            [h["id"], h["stage"], h["entered_at"].isoformat(),
+             h["left_at"].isoformat() if h["left_at"] else None]
+            for h in history
+        ]))  # fmt: skip
 
     def _dates(self, reached: str, ready: bool) -> tuple[date, date, date]:
         rng, today = self.rng, self.today
@@ -187,10 +190,9 @@ class CaseGenerator(PatientMixin, TravelMixin, TreatmentMixin):
         return out
 
     def write_audit(self, rows: Rows) -> None:
-        prev = self.s.scalar(select(m.AuditEntry.hash).order_by(m.AuditEntry.id.desc()).limit(1))
-        prev = prev or GENESIS_HASH
-        for case_id, ref, name in self.case_audit:
-            entry = m.AuditEntry(
+        """One keyed entry per case with its stage and stage history (what verify replays)."""
+        entries = [
+            m.AuditEntry(
                 at=self.now,
                 actor_id=None,
                 actor_login="demo",
@@ -198,20 +200,27 @@ class CaseGenerator(PatientMixin, TravelMixin, TreatmentMixin):
                 entity="Case",
                 entity_id=str(case_id),
                 action="demo",
-                changes={"ref": [None, ref], "patient": [None, name]},
-                prev_hash=prev,
+                changes={
+                    "ref": [None, ref],
+                    "patient": [None, name],
+                    "stage": [None, stage],
+                    "stage_history": [None, history],
+                },
+                prev_hash="",
                 hash="",
             )
-            entry.hash = audit_hash(entry)
-            prev = entry.hash
+            for case_id, ref, name, stage, history in self.case_audit
+        ]
+        self.sealed = seal_entries(self.s, entries, self.now)
+        for entry in entries:
             rows.add(
                 "audit_entries",
                 at=entry.at,
                 actor_id=None,
                 actor_login="demo",
-                case_id=case_id,
+                case_id=entry.case_id,
                 entity="Case",
-                entity_id=str(case_id),
+                entity_id=entry.entity_id,
                 action="demo",
                 changes=entry.changes,
                 prev_hash=entry.prev_hash,

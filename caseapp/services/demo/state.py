@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from caseapp import models as m
+from caseapp.audit_key import AuditSeal, Checkpoint
 from caseapp.security import data_key_for
 from caseapp.services.eligibility import CriterionSpec
 
@@ -57,7 +58,9 @@ class GeneratorState:
         self.physicians = defaultdict(list)
         for doc in pools["local_physician"]:
             self.physicians[doc["country"]].append(doc)
-        self.case_audit: list[tuple[int, str, str]] = []
+        # per case: id, ref, patient name, stage, stage history [id, stage, entered, left]
+        self.case_audit: list[tuple[int, str, str, str, list[list[Any]]]] = []
+        self.sealed: tuple[AuditSeal, Checkpoint | None] | None = None
         self.stages = list(STAGE_WEIGHTS)
         self.weights = list(STAGE_WEIGHTS.values())
         self.year = now.year
