@@ -9,13 +9,8 @@ from caseapp.services import cases as case_service
 from caseapp.services.cases import CaseRow
 from caseapp.services.context import ServiceContext
 from caseapp.ui import theme
-from caseapp.ui.board import (
-    BOARD_STAGES,
-    BoardColumnModel,
-    BoardView,
-    FooterRole,
-    move_refusal,
-)
+from caseapp.ui.board import BoardView
+from caseapp.ui.board_cards import BOARD_STAGES, BoardColumnModel, FooterRole, move_refusal
 from caseapp.ui.main_window import MainWindow
 
 
