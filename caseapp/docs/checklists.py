@@ -168,7 +168,7 @@ def render_visa_checklist(data: VisaChecklistData, settings: DocumentSettings) -
     visa_rows: list[tuple[str, str | Flowable]] = [("Planned stay", stay_text)]
     if visa:
         visa_rows += [
-            ("Visa type", f"{visa.type_code} — {visa.type_name}"),
+            ("Visa type", visa.consulate_name),
             ("Status", visa.status),
             ("Entries", visa.entries),
             ("Submitted / decided", f"{fmt_date(visa.submitted_on)} / {fmt_date(visa.decided_on)}"),

@@ -210,6 +210,16 @@ class VisaInfo:
     entry_until: date | None = None
     allowed_stay_days: int | None = None
 
+    @property
+    def consulate_name(self) -> str:
+        """The category as a consulate writes it ("Business visa (M)"), never a bare code."""
+        name = self.type_name.strip()
+        if not name or name == self.type_code:
+            if self.type_code == "OTHER":
+                return "Visa of the category the consulate issues"
+            return f"Visa ({self.type_code})"
+        return name
+
 
 @dataclass(frozen=True)
 class LodgingBooking:

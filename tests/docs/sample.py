@@ -184,7 +184,7 @@ APPOINTMENTS = (
 
 VISA = VisaInfo(
     type_code="S2",
-    type_name="Private affairs",
+    type_name="Private affairs visa (S2)",
     status="approved",
     entries="double",
     invitation_letter_on=date(2026, 1, 20),

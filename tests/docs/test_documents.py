@@ -103,7 +103,7 @@ def test_visa_checklist(settings: DocumentSettings) -> None:
     doc = read_pdf(render("visa-checklist", sample.visa_checklist(), settings))
     text = doc.text
     assert "2 Mar 2026 to 15 May 2026 (74 days)" in text
-    assert "S2 — Private affairs" in text
+    assert "Visa type Private affairs visa (S2)" in text
     assert "57 months past the planned return" in text
     assert "The planned stay exceeds the allowed stay" in text  # 74 > 60 days
     assert "Dated 20 Jan 2026" in text
@@ -161,7 +161,7 @@ def test_visa_letter(settings: DocumentSettings) -> None:
         "Number of entries: double",
         "the patient (self-funded)",
         "Serik Akhmetov husband Male 2 Feb 1981 N87654321",
-        "S2 visa",
+        "apply for a Chinese private affairs visa (S2) for medical treatment",
         "Green Court Residence",
         "10 February 2026",
     ):
