@@ -148,7 +148,7 @@ def test_interpreter_roster_add_edit_deactivate(
     page.languages.setText("Arabic,  French, ")
     page.rate.setText("abc")
     assert page.save() is None
-    assert "number" in page.field_errors.text("hourly_rate_cny")
+    assert "amount" in page.field_errors.text("hourly_rate_cny")
     assert page.name.text() == "Nadia Karim"
     page.rate.setText("260")
     page.certified.setChecked(True)
