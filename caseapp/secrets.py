@@ -1,15 +1,21 @@
 """Every keyring access in one place: the data key, session tokens, server passwords.
 
-Secrets live only in the operating system's keyring. When there is no usable keyring the user
-gets a sentence saying how to get one; CaseApp never falls back to a file of its own.
+Secrets live in the operating system's keyring. A computer without one keeps them in a
+workstation key file sealed with a passphrase (caseapp.workstation_keys), opened by a prompt at
+start; clear-text keyrings are refused, and nothing is ever stored in clear.
 """
 
 from __future__ import annotations
 
 import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from caseapp.audit_key import Checkpoint
 from caseapp.services.errors import DomainError
+
+if TYPE_CHECKING:
+    from caseapp.workstation_keys import WorkstationKeys
 
 SERVICE = "CaseApp"
 
@@ -17,7 +23,8 @@ KEYRING_HELP = (
     "CaseApp keeps its keys and log-in sessions in the operating system's keyring, and none is "
     "available on this computer{detail}. On Windows that is the Credential Manager, on macOS "
     "the Keychain, on Linux the Secret Service (GNOME Keyring or KWallet): install or unlock it, "
-    "then try again."
+    "then try again, or start CaseApp where it can ask you for the passphrase of a "
+    "workstation key file (a terminal or the window)."
 )
 # Backends that store secrets in clear or not at all: refused, never used silently.
 _REFUSED_BACKENDS = ("PlaintextKeyring", "keyring.backends.null")
@@ -52,7 +59,62 @@ def audit_checkpoint_name(database_id: str) -> str:
     return f"audit-checkpoint:{database_id}"
 
 
+_WORKSTATION: WorkstationKeys | None = None
+
+
+def use_workstation_keys(keys: WorkstationKeys | None) -> None:
+    """Keep this process's secrets in an opened workstation key file (None: the keyring)."""
+    global _WORKSTATION
+    _WORKSTATION = keys
+
+
+def os_keyring_available() -> bool:
+    """A secure OS keyring answers (a locked one may ask its owner to unlock it here)."""
+    from keyring.errors import KeyringError
+
+    try:
+        backend = _os_backend()
+        backend.get_password(SERVICE, "probe")  # type: ignore[attr-defined]
+    except (KeyringUnavailable, KeyringError):
+        return False
+    return True
+
+
+def workstation_file_needed() -> Path | None:
+    """Where the workstation key file is (or will be) when this process must open one first."""
+    if _WORKSTATION is not None or os_keyring_available():
+        return None
+    from caseapp.workstation_keys import default_path
+
+    return default_path()
+
+
+def unlock_workstation(passphrase: str, path: Path | None = None) -> WorkstationKeys:
+    """Open the workstation key file with its passphrase, or make it on first use."""
+    from caseapp.workstation_keys import WorkstationFileError, WorkstationKeys, default_path
+
+    path = path or default_path()
+    if not passphrase:
+        raise KeyringUnavailable(KEYRING_HELP.format(detail=""))
+    try:
+        keys = (
+            WorkstationKeys.open(path, passphrase)
+            if path.exists()
+            else WorkstationKeys.create(path, passphrase)
+        )
+    except WorkstationFileError as exc:
+        raise KeyringUnavailable(str(exc)) from exc
+    use_workstation_keys(keys)
+    return keys
+
+
 def _backend() -> object:
+    if _WORKSTATION is not None:
+        return _WORKSTATION
+    return _os_backend()
+
+
+def _os_backend() -> object:
     import keyring
 
     backend = keyring.get_keyring()

@@ -230,64 +230,49 @@ def data_key_for(dialect: Any) -> DataKey:
 # ---- key export files ----------------------------------------------------------------------
 
 KEY_FILE_FORMAT = "caseapp-data-key"
-_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**15, 8, 1
 
 
 class KeyFileError(ValueError):
     """The key file is not one, or the passphrase does not open it."""
 
 
-def _scrypt(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
-    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-
-    return Scrypt(salt=salt, length=KEY_BYTES, n=n, r=r, p=p).derive(passphrase.encode("utf-8"))
-
-
 def export_key_file(
     key: DataKey, database_id: str, passphrase: str, audit_key: AuditKey | None = None
 ) -> bytes:
     """The data key (and the audit key after it: version 2) sealed with a passphrase
-    (scrypt + AES-GCM), as a small JSON document."""
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    (caseapp.sealing: scrypt + AES-GCM), as a small JSON document."""
+    from caseapp.sealing import Sealer
 
-    salt, nonce = os.urandom(16), os.urandom(NONCE_BYTES)
-    wrap = _scrypt(passphrase, salt, _SCRYPT_N, _SCRYPT_R, _SCRYPT_P)
     plain = key.raw + (audit_key.raw if audit_key is not None else b"")
-    sealed = AESGCM(wrap).encrypt(nonce, plain, database_id.encode("utf-8"))
-    b64 = base64.b64encode
+    sealed = Sealer.new(passphrase).seal(plain, database_id.encode("utf-8"))
     doc = {
         "format": KEY_FILE_FORMAT,
         "version": 1 if audit_key is None else 2,
         "database_id": database_id,
-        "kdf": {"name": "scrypt", "n": _SCRYPT_N, "r": _SCRYPT_R, "p": _SCRYPT_P,
-                "salt": b64(salt).decode()},
-        "cipher": "AES-256-GCM",
-        "nonce": b64(nonce).decode(),
-        "key": b64(sealed).decode(),
-    }  # fmt: skip
+        **{k: v for k, v in sealed.items() if k != "sealed"},
+        "key": sealed["sealed"],
+    }
     return (json.dumps(doc, indent=1) + "\n").encode("utf-8")
 
 
 def import_key_file(blob: bytes, passphrase: str) -> tuple[str, DataKey, AuditKey | None]:
     """(database id, data key, audit key or None for a version 1 file) from an exported file;
     KeyFileError with a sentence if not."""
-    from cryptography.exceptions import InvalidTag
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    from caseapp.sealing import Sealer, SealError
 
     try:
         doc = json.loads(blob.decode("utf-8"))
         if doc.get("format") != KEY_FILE_FORMAT or doc.get("version") not in (1, 2):
             raise ValueError
-        kdf, database_id = doc["kdf"], str(doc["database_id"])
-        wrap = _scrypt(passphrase, base64.b64decode(kdf["salt"]), int(kdf["n"]), int(kdf["r"]),
-                       int(kdf["p"]))  # fmt: skip
-        nonce, sealed = base64.b64decode(doc["nonce"]), base64.b64decode(doc["key"])
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        database_id = str(doc["database_id"])
+        _sealer, raw = Sealer.open({**doc, "sealed": doc["key"]}, passphrase,
+                                   database_id.encode("utf-8"))  # fmt: skip
+    except SealError as exc:
+        if exc.wrong_passphrase:
+            raise KeyFileError("The passphrase does not open this key file.") from exc
         raise KeyFileError("This file is not a CaseApp key export.") from exc
-    try:
-        raw = AESGCM(wrap).decrypt(nonce, sealed, database_id.encode("utf-8"))
-    except InvalidTag as exc:
-        raise KeyFileError("The passphrase does not open this key file.") from exc
+    except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as exc:
+        raise KeyFileError("This file is not a CaseApp key export.") from exc
     if len(raw) not in (KEY_BYTES, 2 * KEY_BYTES):
         raise KeyFileError("This file is not a CaseApp key export.")
     audit_key = AuditKey(raw[KEY_BYTES:]) if len(raw) == 2 * KEY_BYTES else None

@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from caseapp import __version__
 from caseapp.cli import accounts, cases, demo, documents, gui, keys_audit, report
 from caseapp.cli.invocation import EXIT_BLOCKED, EXIT_OK, EXIT_USAGE, Command, Invocation
+from caseapp.cli.workstation import unlock_on_terminal
 from caseapp.db import DatabaseUrlError
 from caseapp.services.errors import Blocked, DomainError
 
@@ -92,6 +93,8 @@ def main(
     invocation = Invocation(args, out, err)
     command = COMMANDS[args.command or "gui"]
     try:
+        if command is not gui.gui:  # the window asks in a dialog of its own
+            unlock_on_terminal()
         return command(invocation)
     except Blocked as exc:
         print(f"{args.ref} cannot leave the {exc.stage} stage:", file=err)

@@ -7,6 +7,7 @@ from typing import Any
 
 from caseapp.cli.cases import cases as list_cases
 from caseapp.cli.invocation import EXIT_OK, Command, Invocation
+from caseapp.cli.workstation import unlock_on_terminal
 from caseapp.security import SYSTEM
 from caseapp.services import auth as auth_service
 from caseapp.services.context import ServiceContext
@@ -27,12 +28,17 @@ def gui(inv: Invocation) -> int:
     try:
         from caseapp.ui.app import ensure_app, run_window
     except ImportError:  # a build without Qt: the pipeline as text
+        unlock_on_terminal()
         inv.args.stage = inv.args.owner = inv.args.search = None
         inv.args.json = False
         return list_cases(inv)
+    ensure_app()
+    from caseapp.ui.unlock import ask_workstation_passphrase
+
+    if not ask_workstation_passphrase():  # no keyring here: the key file's passphrase first
+        return EXIT_OK
     if getattr(inv.args, "demo_if_empty", False):
         load_demo_if_new(inv)
-    ensure_app()
     try:
         ctx = window_context(inv)
     except DomainError as exc:

@@ -99,5 +99,3 @@ def show_inline(parent: QWidget, field_errors: FieldErrors, exc: BaseException) 
     """A service's refusal next to its field, or in a message box when it has no place."""
     if not (isinstance(exc, DomainError) and field_errors.show(exc)):
         errors.show_error(parent, exc)
-
-

@@ -85,5 +85,3 @@ class AccountPage(SettingsPage):
             (self.change_button,),
         )
         return self.last_op
-
-

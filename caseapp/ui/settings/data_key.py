@@ -203,5 +203,3 @@ class DataKeyPage(SettingsPage):
 
         self.last_op = run_inline(self, work, done, self.field_errors, (self.import_button,))
         return self.last_op
-
-

@@ -216,5 +216,3 @@ class DatabasePage(SettingsPage):
             "using the database in use now."
         )
         return True
-
-

@@ -164,5 +164,3 @@ class LetterheadPage(SettingsPage):
         self.show_settings(saved)
         self.say("Saved. Documents made from now on carry this letterhead.")
         return True
-
-

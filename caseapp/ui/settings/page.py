@@ -49,4 +49,3 @@ class SettingsPage(QWidget):
     def say(self, text: str) -> None:
         self.field_errors.clear()
         self.status.setText(text)
-

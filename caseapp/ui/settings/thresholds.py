@@ -104,5 +104,3 @@ class PipelinePage(SettingsPage):
         self.set_values(saved)
         self.say("Saved. The dashboard uses these thresholds from its next refresh.")
         return True
-
-
