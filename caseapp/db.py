@@ -21,7 +21,7 @@ from caseapp.security import DataKey, KeyFileError, bind_data_key, import_key_fi
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest migration; a test checks it matches Alembic's head. When the database is already
 # there, opening it skips loading Alembic (a third of a CLI call's start-up).
-SCHEMA_REVISION = "0007"
+SCHEMA_REVISION = "0008"
 # Settings rows written by migration 0002: who this database is, and how to tell its key.
 DATABASE_ID_SETTING, KEY_CHECK_SETTING = "database_id", "data_key_check"
 # Written by migration 0006: how to tell the audit key (entries and checkpoint are HMAC-sealed).

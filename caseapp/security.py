@@ -201,6 +201,19 @@ class DataKey:
             raise DataUnreadable("a stored value is not encrypted text") from exc
         return self.decrypt(blob).decode("utf-8")
 
+    def decrypt_texts(self, stored: list[str]) -> list[str]:
+        """decrypt_text of many values at once (the pipeline list's 50,000 passports)."""
+        from cryptography.exceptions import InvalidTag
+
+        decode, aead, n = base64.b64decode, self._aead.decrypt, NONCE_BYTES
+        try:
+            return [
+                bytes(aead(b[:n], b[n:], None)).decode("utf-8")
+                for b in (decode(t.encode("ascii"), validate=True) for t in stored)
+            ]
+        except (ValueError, UnicodeEncodeError, InvalidTag) as exc:
+            raise DataUnreadable("a stored value does not decrypt with this data key") from exc
+
     def passport_index(self, number: str) -> str:
         """Keyed hash of the normalised number: exact search without storing the number."""
         norm = normalise_passport(number)

@@ -6,6 +6,7 @@ from caseapp.models.cases import EXITS, OPEN_STAGES, STAGES, Case, CaseDocument,
 from caseapp.models.discharge import COUNT_MOMENTS, BloodCount, DischargeMedication
 from caseapp.models.eligibility import ClinicalFact, EligibilityReview, ReviewCriterionResult
 from caseapp.models.followup import MRD_STATUSES, RESPONSES, FollowupContact
+from caseapp.models.gate_summary import GateSummary
 from caseapp.models.interpreters import Interpreter, InterpreterBooking
 from caseapp.models.lodging import LodgingBooking, LodgingOccupant
 from caseapp.models.patients import Companion, LocalPhysician, Patient
@@ -48,6 +49,7 @@ __all__ = [
     "DischargeMedication",
     "EligibilityReview",
     "FollowupContact",
+    "GateSummary",
     "Interpreter",
     "InterpreterBooking",
     "LocalPhysician",

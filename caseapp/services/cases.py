@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from caseapp.models import EXITS as EXITS  # callers take the stage names from here
 from caseapp.models import (
-    EXITS,
     OPEN_STAGES,
     STAGES,
     Case,
@@ -25,7 +25,6 @@ from caseapp.models import (
     StageHistory,
     VisaApplication,
 )
-from caseapp.security import data_key_for
 from caseapp.services import (
     discharge,
     eligibility,
@@ -51,10 +50,11 @@ from caseapp.services.patients import (
     validate_patient,
     validate_physician,
 )
+from caseapp.services.pipeline_list import ALL_STAGES as ALL_STAGES  # the list lives there
+from caseapp.services.pipeline_list import CaseRow as CaseRow
+from caseapp.services.pipeline_list import list_cases as list_cases
 from caseapp.services.stale import stale_message
 from caseapp.services.validation import check_text, quoted
-
-ALL_STAGES = (*STAGES, *EXITS)
 
 
 def next_stage(stage: str) -> str:
@@ -184,122 +184,6 @@ def open_case(ctx: ServiceContext, new: NewCase) -> str:
         s.flush()
         uow.case_id = case.id
         return case.ref
-
-
-# ---- the pipeline list --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CaseRow:
-    """One line of the pipeline list: light enough to hold 50,000 of them."""
-
-    id: int
-    ref: str
-    patient: str
-    nationality: str
-    passport_number: str
-    program: str
-    stage: str
-    owner: str
-    owner_name: str
-    days_in_stage: int
-    blockers: int
-    warnings: int
-    next_deadline: date | None
-    next_deadline_what: str
-    overdue: bool
-    version: int
-
-
-def list_cases(
-    ctx: ServiceContext,
-    *,
-    stage: str | None = None,
-    owner: str | None = None,
-    search: str | None = None,
-) -> list[CaseRow]:
-    """The pipeline, with blocker counts of each case's current gate and its next deadline."""
-    ctx.require("case.view")
-    if stage is not None and stage not in ALL_STAGES:
-        raise ValidationError(
-            f"Unknown stage {quoted(stage)}; stages are {', '.join(ALL_STAGES)}.", "stage"
-        )
-    check_text(search or "", "search", 200, label="The search text")
-    check_text(owner or "", "owner", 40, label="The owner's login")
-    today = ctx.today()
-    now = ctx.now()
-    with ctx.read() as s:
-        q = (
-            select(
-                Case.id,
-                Case.ref,
-                Patient.full_name,
-                Patient.nationality,
-                Patient.passport_number,
-                Program.code,
-                Case.stage,
-                StaffUser.login,
-                StaffUser.full_name,
-                Case.stage_entered_at,
-                Case.version,
-            )
-            .join(Patient, Patient.id == Case.patient_id)
-            .join(Program, Program.id == Case.program_id)
-            .join(StaffUser, StaffUser.id == Case.owner_id)
-            .order_by(Case.ref)
-        )
-        if stage:
-            q = q.where(Case.stage == stage)
-        if owner:
-            get_staff(s, owner)  # an unknown login is a mistake to name, not "0 cases"
-            q = q.where(StaffUser.login == owner.strip().lower())
-        rows = s.execute(q).all()
-        if search and search.strip():
-            # Name, ref, nationality: contains. Passport: exact, through its keyed index.
-            needle = search.strip().casefold()
-            index = data_key_for(s.get_bind().dialect).passport_index(search)
-            by_passport = set(
-                s.scalars(
-                    select(Case.id)
-                    .join(Patient, Patient.id == Case.patient_id)
-                    .where(Patient.passport_index == index)
-                )
-                if index
-                else ()
-            )
-            rows = [
-                r
-                for r in rows
-                if r[0] in by_passport or needle in f"{r[1]}\n{r[2]}\n{r[3]}".casefold()
-            ]
-        open_ids = [r[0] for r in rows if r[6] in OPEN_STAGES]
-        blockers = gate_blockers(s, heads(s, open_ids) if open_ids else [], today)
-        due = deadlines(s, open_ids, today)
-    out = []
-    for r in rows:
-        bl = blockers.get(r[0], [])
-        first: Deadline | None = due[r[0]][0] if due.get(r[0]) else None
-        out.append(
-            CaseRow(
-                r[0],
-                r[1],
-                r[2],
-                r[3],
-                r[4],
-                r[5],
-                r[6],
-                r[7],
-                r[8],
-                (now - r[9]).days,
-                sum(b.blocks for b in bl),
-                sum(not b.blocks for b in bl),
-                first.due if first else None,
-                first.what if first else "",
-                bool(first and first.overdue(today)),
-                r[10],
-            )
-        )
-    return out
 
 
 # ---- one case in full ---------------------------------------------------------------------
