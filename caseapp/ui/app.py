@@ -6,17 +6,19 @@ import logging
 import sys
 import traceback
 from types import TracebackType
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from caseapp.private_files import remove_opened, sweep_opened
 from caseapp.services.context import ServiceContext
-from caseapp.ui import documents_tab, errors, theme
-from caseapp.ui.main_window import MainWindow
+from caseapp.ui import errors, theme
 from caseapp.ui.wheel_guard import install_wheel_guard
 from caseapp.ui.worker import wait_for_workers
+
+if TYPE_CHECKING:
+    from caseapp.ui.main_window import MainWindow
 
 ORGANIZATION = "CaseApp"
 APPLICATION = "CaseApp"
@@ -57,7 +59,14 @@ def create_main_window(
     settings: QSettings | None = None,
     autoload: bool = True,
 ) -> MainWindow:
-    """Build the window without running the event loop (tests, screenshots)."""
+    """Build the window without running the event loop (tests, screenshots).
+
+    The window's modules (workspace, dashboard, charts, documents) load here, after the log-in,
+    so the login window shows as soon as Qt is up.
+    """
+    from caseapp.ui import documents_tab
+    from caseapp.ui.main_window import MainWindow
+
     ensure_app()
     documents_tab.install()  # the Documents tab in every case workspace
     url = db if isinstance(db, str) else db.url
