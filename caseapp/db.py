@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import os
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from caseapp.audit_key import AuditKey, AuditSeal, bind_audit_seal
+from caseapp.new_database import (
+    build_sqlite,
+    creation_done,
+    identity_for_new,
+    is_unborn,
+    sqlite_file,
+    target_of,
+)
 from caseapp.private_files import prepare_sqlite_file
 from caseapp.security import DataKey, KeyFileError, bind_data_key, import_key_file
 
@@ -106,23 +113,24 @@ def current_revision(engine: Engine) -> str | None:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest migration (creates it on an empty database).
+def upgrade(engine: Engine, *, target: str | None = None, finish: bool = True) -> None:
+    """Bring the schema to the newest migration (creates it on an empty database), all of the
+    migrations in one transaction: a process killed meanwhile leaves the schema as it was.
 
-    The data key is made ready first: a database that has no identity yet gets one and a new
-    key stored in keyring (so a missing keyring changes nothing); an existing one needs its key
-    here, because migrations may rewrite encrypted rows.
+    The data key is made ready first: a database that has no identity yet gets one and a key
+    stored in keyring (so a missing keyring changes nothing), the same ones on every retry until
+    the creation of `target` is finished; an existing one needs its key here, because
+    migrations may rewrite encrypted rows.
     """
     if current_revision(engine) == SCHEMA_REVISION:
         return
     from alembic import command
 
-    from caseapp.secrets import data_key_name, set_secret
-
     database_id = read_database_id(engine)
+    creating = database_id is None
+    target = target or target_of(engine.url.render_as_string(hide_password=False))
     if database_id is None:
-        database_id, key = uuid.uuid4().hex, DataKey.generate()
-        set_secret(data_key_name(database_id), key.to_text())
+        database_id, key = identity_for_new(target)
     else:
         key = unlock(engine, database_id)
     bind_data_key(engine.dialect, key)
@@ -135,6 +143,11 @@ def upgrade(engine: Engine) -> None:
         if sqlite:  # batch migrations copy tables; foreign keys must not cascade meanwhile
             conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
             conn.commit()
+            raw: Any = conn.connection.driver_connection
+            previous = raw.isolation_level
+            # pysqlite runs CREATE TABLE outside any transaction; begin one ourselves instead
+            raw.isolation_level = None
+            event.listen(conn, "begin", _begin_immediate)
         try:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
@@ -143,8 +156,16 @@ def upgrade(engine: Engine) -> None:
         finally:
             if sqlite:
                 conn.rollback()
+                event.remove(conn, "begin", _begin_immediate)
+                raw.isolation_level = previous
                 conn.exec_driver_sql("PRAGMA foreign_keys=ON")
                 conn.commit()
+    if creating and finish:
+        creation_done(target)
+
+
+def _begin_immediate(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _audit_key_for_upgrade(engine: Engine, database_id: str) -> AuditKey:
@@ -278,12 +299,26 @@ class Database:
         return inspect(self.engine).get_table_names()
 
 
+def _create_sqlite(url: str, path: Path) -> None:
+    """A new SQLite database, built aside and moved into place whole (caseapp.new_database)."""
+    target = target_of(url)
+    try:
+        build_sqlite(path, make_engine, lambda e: upgrade(e, target=target, finish=False))
+    except OperationalError as exc:
+        raise DatabaseUrlError(f"CaseApp could not create the database {path}: {exc.orig}") from exc
+    creation_done(target)
+
+
 def open_database(
     url: str | None = None, *, migrate: bool = True, unlock_key: bool = True
 ) -> Database:
     """Open (and by default migrate and unlock) the database named by url, $CASEAPP_DB or the
     default. Without unlock_key, encrypted columns stay unreadable (for `caseapp key import`)."""
-    engine = make_engine(resolve_url(url))
+    resolved = resolve_url(url)
+    path = sqlite_file(resolved)
+    if migrate and path is not None and is_unborn(path):
+        _create_sqlite(resolved, path)
+    engine = make_engine(resolved)
     try:
         if migrate:
             upgrade(engine)

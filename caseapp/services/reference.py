@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from caseapp.models import Criterion, Program, RecordRequirement, VisaType
 from caseapp.paths import resource_path
@@ -59,68 +60,83 @@ def import_reference(
 ) -> ImportResult:
     """Insert or update programs and visa types; criteria and documents are replaced whole."""
     ctx.require("reference.edit")
+    programs, visas = load_reference(programs_file, visa_file)
+    with ctx.unit_of_work() as uow:
+        return write_reference(uow.session, programs, visas)
+
+
+def load_reference(
+    programs_file: Path | None = None, visa_file: Path | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The programs and visa types of the reference files, each program checked."""
     programs = load_toml(programs_file or resource_path("reference", "programs.toml"))["program"]
     visas = load_toml(visa_file or resource_path("reference", "visa_types.toml"))["visa_type"]
     for p in programs:
         _check_program(p)
+    return programs, visas
+
+
+def write_reference(
+    s: Session, programs: list[dict[str, Any]], visas: list[dict[str, Any]]
+) -> ImportResult:
+    """Programs and visa types into the caller's transaction (the demo writes them with its
+    cases, in one transaction)."""
     added = updated = 0
-    with ctx.unit_of_work() as uow:
-        s = uow.session
-        for p in programs:
-            program = s.scalar(select(Program).where(Program.code == p["code"]))
-            if program is None:
-                program = Program(code=p["code"])
-                s.add(program)
-                added += 1
-            else:
-                updated += 1
-            for key in (
-                "name",
-                "phase",
-                "targets",
-                "hospital_en",
-                "hospital_zh",
-                "city_en",
-                "city_zh",
-                "address_en",
-                "address_zh",
-                "intl_dept_phone",
-                "intl_dept_email",
-                "intl_dept_contact",
-                "ward_phone_24h",
-                "description",
-            ):
-                setattr(program, key, p.get(key, "" if key != "targets" else []))
-            program.estimated_cost_cny = Decimal(str(p.get("estimated_cost_cny", 0)))
-            program.criteria = []
-            s.flush()  # old rows go before new rows reuse their (program, code)
-            program.criteria = [
-                Criterion(
-                    position=i,
-                    code=c["code"],
-                    kind=c["kind"],
-                    label=c["label"],
-                    fact=c["fact"],
-                    op=c["op"],
-                    value={"v": c.get("value")},
-                    applies_if=c.get("applies_if"),
-                    required=c.get("required", True),
-                )
-                for i, c in enumerate(p.get("criterion", []))
-            ]
-            existing = {r.code: r for r in program.requirements}
-            wanted = []
-            for i, r in enumerate(p.get("requirement", [])):
-                req = existing.get(r["code"]) or RecordRequirement(code=r["code"])
-                req.position, req.name = i, r["name"]
-                req.max_age_days, req.required = r.get("max_age_days"), r.get("required", True)
-                wanted.append(req)
-            program.requirements = wanted
-        for v in visas:
-            vt = s.get(VisaType, v["code"]) or VisaType(code=v["code"])
-            vt.name, vt.description = v["name"], v.get("description", "")
-            s.add(vt)
-        return ImportResult(added, updated, len(visas))
+    for p in programs:
+        program = s.scalar(select(Program).where(Program.code == p["code"]))
+        if program is None:
+            program = Program(code=p["code"])
+            s.add(program)
+            added += 1
+        else:
+            updated += 1
+        for key in (
+            "name",
+            "phase",
+            "targets",
+            "hospital_en",
+            "hospital_zh",
+            "city_en",
+            "city_zh",
+            "address_en",
+            "address_zh",
+            "intl_dept_phone",
+            "intl_dept_email",
+            "intl_dept_contact",
+            "ward_phone_24h",
+            "description",
+        ):
+            setattr(program, key, p.get(key, "" if key != "targets" else []))
+        program.estimated_cost_cny = Decimal(str(p.get("estimated_cost_cny", 0)))
+        program.criteria = []
+        s.flush()  # old rows go before new rows reuse their (program, code)
+        program.criteria = [
+            Criterion(
+                position=i,
+                code=c["code"],
+                kind=c["kind"],
+                label=c["label"],
+                fact=c["fact"],
+                op=c["op"],
+                value={"v": c.get("value")},
+                applies_if=c.get("applies_if"),
+                required=c.get("required", True),
+            )
+            for i, c in enumerate(p.get("criterion", []))
+        ]
+        existing = {r.code: r for r in program.requirements}
+        wanted = []
+        for i, r in enumerate(p.get("requirement", [])):
+            req = existing.get(r["code"]) or RecordRequirement(code=r["code"])
+            req.position, req.name = i, r["name"]
+            req.max_age_days, req.required = r.get("max_age_days"), r.get("required", True)
+            wanted.append(req)
+        program.requirements = wanted
+    for v in visas:
+        vt = s.get(VisaType, v["code"]) or VisaType(code=v["code"])
+        vt.name, vt.description = v["name"], v.get("description", "")
+        s.add(vt)
+    return ImportResult(added, updated, len(visas))
 
 
 @dataclass(frozen=True)

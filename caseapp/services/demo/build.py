@@ -15,13 +15,12 @@ from sqlalchemy.orm import Session
 from caseapp import models as m
 from caseapp.paths import resource_path
 from caseapp.security import hash_password
-from caseapp.services.audit_chain import remember_outside
 from caseapp.services.context import ServiceContext
 from caseapp.services.demo.generator import CaseGenerator
 from caseapp.services.demo.rows import Rows
 from caseapp.services.demo_mark import DEMO_SETTING, require_new_database
 from caseapp.services.errors import ValidationError
-from caseapp.services.reference import import_reference, load_toml
+from caseapp.services.reference import load_reference, load_toml, write_reference
 
 DEMO_PASSWORD = "caseapp-demo-2026"
 
@@ -46,19 +45,21 @@ def build_demo(
     ctx.require("staff.manage")
     if cases < 0 or cases > 200_000:
         raise ValidationError("The number of demo cases must be between 0 and 200,000.", "cases")
-    with ctx.read() as s:
-        require_new_database(s)
     pools = load_toml(resource_path("reference", "demo.toml"))
-    import_reference(ctx)
+    programs, visas = load_reference()
     rng = random.Random(seed)
+    # One transaction: a process killed or cancelled meanwhile leaves the database new and empty.
     with ctx.unit_of_work() as uow:
         s = uow.session
+        require_new_database(s)
+        write_reference(s, programs, visas)
         _reference_people(s, pools)
         if "agency" in pools and s.get(m.Setting, "agency") is None:
             s.add(m.Setting(key="agency", value=dict(pools["agency"])))
         if s.get(m.Setting, DEMO_SETTING) is None:
             s.add(m.Setting(key=DEMO_SETTING, value={"seed": seed, "cases": cases}))
-    with ctx.session_factory() as s:
+        s.flush()
+        uow.write_audit()  # the reference rows' entries first: the cases' entries chain on
         gen = CaseGenerator(s, rng, ctx.today(), ctx.now(), pools)
         counts: dict[str, int] = defaultdict(int)
         rows = Rows(next_id=gen.start_ids())
@@ -69,18 +70,16 @@ def build_demo(
             if (i + 1) % 500 == 0 or i + 1 == cases:
                 rows.flush(s)
                 if progress is not None and not progress(i + 1, cases):
-                    s.rollback()
                     raise ValidationError("Demo data generation was cancelled; nothing was saved.")
         gen.write_audit(rows)
+        if gen.sealed is not None:
+            uow.sealed = gen.sealed  # the newest checkpoint, kept outside after the commit
         rows.flush(s)
         _sync_sequences(s)
-        s.commit()
-        if gen.sealed is not None:
-            remember_outside(*gen.sealed)
         staff = s.scalar(select(func.count()).select_from(m.StaffUser)) or 0
-        programs = s.scalar(select(func.count()).select_from(m.Program)) or 0
+        n_programs = s.scalar(select(func.count()).select_from(m.Program)) or 0
         interpreters = s.scalar(select(func.count()).select_from(m.Interpreter)) or 0
-    return DemoSummary(cases, dict(counts), staff, programs, interpreters)
+    return DemoSummary(cases, dict(counts), staff, n_programs, interpreters)
 
 
 def demo_login_hint(ctx: ServiceContext) -> str | None:
