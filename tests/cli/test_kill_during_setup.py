@@ -88,9 +88,13 @@ class Trial:
             return False
 
     def data_keys(self) -> int:
+        """Data keys in this workstation's keyring (and as many audit keys, never more)."""
         if not self.keyring.exists():
             return 0
-        return sum(1 for k in json.loads(self.keyring.read_text()) if "\ndata-key:" in k)
+        names = list(json.loads(self.keyring.read_text()))
+        data = sum(1 for k in names if "\ndata-key:" in k)
+        assert sum(1 for k in names if "\naudit-key:" in k) <= max(data, 1)
+        return data
 
     def state(self) -> str:
         """'absent' (no file, or SQLite's empty one), 'empty' (whole, no data), 'seeded'."""
