@@ -34,6 +34,7 @@ from caseapp.docs.errors import MissingFact
 from caseapp.docs.handoff import render_handoff_letter
 from caseapp.docs.letters import render_referral_letter, render_visa_letter
 from caseapp.docs.packet import render_packet
+from caseapp.docs.text import document_dates
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class DocumentKind:
     title: str
     render: Callable[[Any, DocumentSettings], bytes]
     input_type: type
+    long_dates: bool = False  # "5 March 2026" (referral, handoff) or "5 Mar 2026", throughout
 
     def filename(self, case_ref: str) -> str:
         return f"{case_ref}-{self.name}.pdf"
@@ -72,10 +74,14 @@ _KINDS = (
         "visa-letter", "Visa invitation request letter", render_visa_letter, VisaLetterData
     ),
     DocumentKind(
-        "referral-letter", "Referral cover letter", render_referral_letter, ReferralLetterData
+        "referral-letter", "Referral cover letter", render_referral_letter, ReferralLetterData, True
     ),
     DocumentKind(
-        "handoff-letter", "Local-physician handoff letter", render_handoff_letter, HandoffLetterData
+        "handoff-letter",
+        "Local-physician handoff letter",
+        render_handoff_letter,
+        HandoffLetterData,
+        True,
     ),
     DocumentKind("cost-estimate", "Cost estimate", render_cost_estimate, CostEstimateData),
     DocumentKind("packet", "Travel packet", render_packet, PacketData),
@@ -89,7 +95,8 @@ def render(kind: str, data: object, settings: DocumentSettings) -> bytes:
     entry = DOCUMENT_KINDS[kind]
     if not isinstance(data, entry.input_type):
         raise TypeError(f"{kind} takes {entry.input_type.__name__}, not {type(data).__name__}")
-    return entry.render(data, settings)
+    with document_dates(entry.long_dates):
+        return entry.render(data, settings)
 
 
 __all__ = [

@@ -19,7 +19,7 @@ from caseapp.docs.data import (
 )
 from caseapp.docs.errors import MissingFact
 from caseapp.docs.flowables import data_table, facts_table, para, rich
-from caseapp.docs.text import DASH, fmt_date, fmt_day, fmt_sex, markup, or_dash
+from caseapp.docs.text import DASH, fmt_date, fmt_day, fmt_sex, markup, or_dash, person_of
 
 CHINA_EMERGENCY = (
     ("120", "Ambulance", "急救"),
@@ -95,7 +95,7 @@ def china_contacts(
         [
             "Hospital international department",
             rich(
-                f"{markup(program.intl_dept_contact or DASH)}<br/>"
+                f"{markup(person_of(program.intl_dept_contact) or DASH)}<br/>"
                 f"{markup(program.hospital_en)}<br/>{markup(program.hospital_zh)}",
                 "cell",
             ),

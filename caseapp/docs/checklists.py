@@ -106,7 +106,12 @@ def render_records_checklist(data: RecordsChecklistData, settings: DocumentSetti
         heading("Documents the hospital requires"),
         para(
             f"{ready} of {len(data.records)} ready (received or waived); "
-            f"{counts['missing']} missing; {counts['too old']} too old."
+            f"{counts['missing']} missing; {counts['too old']} too old"
+            + (
+                f" on {fmt_date(data.judged_on)}, the day the records were accepted."
+                if data.judged_on and data.judged_on != data.issued_on
+                else "."
+            )
         ),
         data_table(
             ["", "Document", "Status", "Dated", "Received", "Note"],

@@ -347,6 +347,7 @@ class RecordsChecklistData:
     case: CaseInfo
     records: tuple[RecordItem, ...]
     issued_on: date
+    judged_on: date | None = None  # the day freshness counts on (records accepted); None: issued_on
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from caseapp.docs.text import (
     fmt_money,
     fmt_time_china,
     markup,
+    place_line,
 )
 
 
@@ -93,24 +94,33 @@ def _emergency_strip(width: float) -> Table:
     return table
 
 
+# Milestones the patient does not attend: the cells are made in the laboratory meanwhile.
+NOT_A_VISIT = frozenset({"manufacturing"})
+
+
 def _itinerary(data: PacketData, width: float) -> list[Flowable]:
     case = data.case
     events: list[tuple[date, time | None, str, str | Flowable]] = []
     if case.planned_arrival:
         events.append((case.planned_arrival, None, "Arrival in China", case.program.city_en))
     for b in data.lodging:
-        events.append((b.check_in, None, f"Check in: {b.property_en}", _place(b)))
-        events.append((b.check_out, None, f"Check out: {b.property_en}", _place(b)))
+        events.append((b.check_in, None, "Check in", _place(b)))
+        events.append((b.check_out, None, "Check out", _place(b)))
+    booked: set[tuple[date, str]] = set()
     for a in data.appointments:
         local = a.starts_at.astimezone(CHINA_TZ)
         events.append((local.date(), local.time(), a.title, a.place))
+        booked.add((local.date(), a.title.lower()))
     if data.treatment:
         for m in data.treatment.milestones:
-            if m.planned_on:
-                day = f" (day {fmt_day(m.day)})" if m.day is not None else ""
-                events.append(
-                    (m.planned_on, None, f"{m.kind.capitalize()}{day}", case.program.hospital_en)
-                )
+            if not m.planned_on or m.kind in NOT_A_VISIT:
+                continue
+            if any(day == m.planned_on and m.kind in title for day, title in booked):
+                continue  # the appointment of that day already says it, with its time and place
+            day = f" (day {fmt_day(m.day)})" if m.day is not None else ""
+            events.append(
+                (m.planned_on, None, f"{m.kind.capitalize()}{day}", case.program.hospital_en)
+            )
     if case.planned_departure:
         events.append((case.planned_departure, None, "Planned return home", ""))
     events.sort(key=lambda e: (e[0], e[1] or time(0)))
@@ -203,7 +213,10 @@ def _taxi_card(data: PacketData, width: float) -> list[Flowable]:
                 para("请带我去：", "zh_medium"),
                 para(program.hospital_zh, "zh_xl"),
                 para(program.address_zh, "zh_large"),
-                para(f"{program.hospital_en}, {program.address_en}, {program.city_en}", "small"),
+                para(
+                    f"{program.hospital_en}, {place_line(program.address_en, program.city_en)}",
+                    "small",
+                ),
             ],
             width=width,
         ),

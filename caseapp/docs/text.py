@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from xml.sax.saxutils import escape
@@ -55,10 +57,31 @@ def markup(text: str | None) -> str:
     return cjk(escape(text)).replace("\n", "<br/>")
 
 
+# While a document renders, every date in it takes that document's one format (issue: a reader
+# met "2026-08-05", "5 Aug 2026" and "5 August 2026" in one checklist).
+_DOCUMENT_LONG_DATES: ContextVar[bool | None] = ContextVar("document_long_dates", default=None)
+
+
+@contextmanager
+def document_dates(long: bool) -> Iterator[None]:
+    """Inside: fmt_date writes every date long ("5 March 2026") or short ("5 Mar 2026")."""
+    token = _DOCUMENT_LONG_DATES.set(long)
+    try:
+        yield
+    finally:
+        _DOCUMENT_LONG_DATES.reset(token)
+
+
 def fmt_date(value: date | None, *, long: bool = False) -> str:
-    """ "5 Mar 2026" (or "5 March 2026" in letters); locale-independent."""
+    """ "5 Mar 2026" (or "5 March 2026" in letters); locale-independent.
+
+    Inside `document_dates` the document's format wins over `long`.
+    """
     if value is None:
         return DASH
+    chosen = _DOCUMENT_LONG_DATES.get()
+    if chosen is not None:
+        long = chosen
     month = _MONTHS[value.month - 1]
     return f"{value.day} {month if long else month[:3]} {value.year}"
 

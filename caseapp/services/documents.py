@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from caseapp import docs
 from caseapp.docs import data as d
-from caseapp.docs.text import join_and
+from caseapp.docs.text import fmt_date, join_and
 from caseapp.models import CaseDocument, VisaType
 from caseapp.services import cases, treatment
 from caseapp.services.context import ServiceContext
@@ -21,6 +21,7 @@ from caseapp.services.discharge import counts_at
 from caseapp.services.errors import DomainError, NotFound, ValidationError
 from caseapp.services.followup import ContactRow
 from caseapp.services.lookup import get_case
+from caseapp.services.records import record_status
 from caseapp.services.settings import agency_settings
 from caseapp.services.validation import quoted
 from caseapp.services.visa import add_months
@@ -221,21 +222,25 @@ def _enclosed(c: cases.CaseDetail) -> tuple[d.RecordItem, ...]:
 
 
 def _visa_items(c: cases.CaseDetail) -> tuple[d.ChecklistItem, ...]:
+    """The items besides passport, invitation and lodging (the checklist states those itself)."""
     v = c.visa
     submitted = v is not None and v.status in ("submitted", "approved", "refused")
     referral = any(x.kind == "referral-letter" for x in c.documents)
     return (
         d.ChecklistItem("Passport photos (48 x 33 mm, white background)", submitted),
         d.ChecklistItem("Visa application form, completed and signed", submitted),
-        d.ChecklistItem("Hospital invitation letter",
-                        v is not None and v.invitation_letter_on is not None,
-                        f"dated {v.invitation_letter_on}" if v and v.invitation_letter_on else ""),
-        d.ChecklistItem("Proof of lodging in China", bool(c.lodging),
-                        f"{len(c.lodging)} booking(s)" if c.lodging else ""),
         d.ChecklistItem("Return travel itinerary", submitted and c.planned_departure is not None,
-                        f"planned return {c.planned_departure}" if c.planned_departure else ""),
+                        f"planned return {fmt_date(c.planned_departure)}"
+                        if c.planned_departure else ""),
         d.ChecklistItem("Medical summary / referral letter", referral or c.review is not None),
     )  # fmt: skip
+
+
+def records_judged_on(c: cases.CaseDetail, today: date) -> date:
+    """Freshness counts on the day the records were accepted (the case left the records stage);
+    a patient already treated is not asked to send "too old" records again."""
+    left = next((h.left_at for h in c.history if h.stage == "records" and h.left_at), None)
+    return left.astimezone().date() if left else today
 
 
 def _months_between(start: date, end: date) -> int:
@@ -251,10 +256,12 @@ def document_data(ctx: ServiceContext, kind: str, ref: str) -> object:
     c = cases.case_detail(ctx, ref)
     info, today = case_info(c), ctx.today()
     if kind == "records-checklist":
+        judged = records_judged_on(c, today)
+        statuses = [record_status(r, judged) for r in c.records]
         return d.RecordsChecklistData(info, tuple(
-            d.RecordItem(r.name, r.status if r.status != "undated" else "received",  # type: ignore[arg-type]
+            d.RecordItem(r.name, status if status != "undated" else "received",  # type: ignore[arg-type]
                          r.received_on, r.document_date, r.max_age_days, r.waived_reason)
-            for r in c.records), today)  # fmt: skip
+            for r, status in zip(c.records, statuses, strict=True)), today, judged)  # fmt: skip
     if kind == "visa-checklist":
         expiry, ret = c.patient.passport_expiry, c.planned_departure
         ok = ret is not None and expiry >= add_months(ret, 6)

@@ -193,3 +193,39 @@ def test_handoff_letter_states_day_28_response_counts_and_medicines_from_the_cas
     assert "Day +28" in text and "before discharge" in text and "29 days Your clinic" in text
     program = cases.case_detail(ctx, travelling).program
     assert program.ward_phone_24h and program.ward_phone_24h in text
+
+
+def test_visa_checklist_lists_each_document_once_with_one_date_format(
+    facilitator_ctx: ServiceContext, travelling: str
+) -> None:
+    import re
+
+    text = " ".join(
+        text_of(documents.render_document(facilitator_ctx, "visa-checklist", travelling)).split()
+    )
+    assert text.lower().count("invitation letter") == 1
+    assert text.count("Proof of lodging") == 1
+    assert "Return travel itinerary" in text and "planned return" in text
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text)
+
+
+def test_records_checklist_judges_freshness_when_the_records_were_accepted(
+    facilitator_ctx: ServiceContext, clock: Clock
+) -> None:
+    accepted = steps.new_case(facilitator_ctx)
+    steps.complete_records(facilitator_ctx, accepted)
+    cases.advance(facilitator_ctx, accepted)
+    waiting = steps.new_case(facilitator_ctx)
+    steps.complete_records(facilitator_ctx, waiting)
+    clock.now += timedelta(days=120)  # the blood counts (14 days at most) are old by now
+
+    def summary(ref: str) -> str:
+        text = " ".join(
+            text_of(documents.render_document(facilitator_ctx, "records-checklist", ref)).split()
+        )
+        return text[text.index("ready (received or waived)") :][:160]
+
+    assert "0 too old on" in summary(accepted)
+    assert "the day the records were accepted" in summary(accepted)
+    assert "0 too old" not in summary(waiting)
+    assert "the day the records were accepted" not in summary(waiting)
