@@ -57,14 +57,14 @@ class CaseTabs(QTabWidget):
     def confirm_close(self, ref: str) -> bool:
         """True when the case's tab may close: nothing unsaved, or the user lets it go."""
         workspace = self.by_ref.get(ref)
-        unsaved = getattr(workspace, "has_unsaved_changes", None)
-        if workspace is None or not callable(unsaved) or not unsaved():
+        if workspace is None or not workspace.has_unsaved_changes():
             return True
         self.setCurrentWidget(workspace)
+        where = ", ".join(workspace.unsaved_tabs())
         answer = QMessageBox.question(
             self,
             "Unsaved changes",
-            f"{ref} has changes that are not saved. Close it and lose them?",
+            f"{ref} has input that is not saved ({where}). Close it and lose that input?",
             QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )

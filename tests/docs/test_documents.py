@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import time
 from decimal import Decimal
 from typing import Any
 
@@ -342,12 +341,3 @@ def test_logo_is_drawn_in_the_letterhead(settings: DocumentSettings, tmp_path: A
     doc = read_pdf(render("records-checklist", sample.records(), with_logo))
     images = doc.reader.pages[0]["/Resources"].get("/XObject", {})
     assert len(images) == 1
-
-
-def test_packet_renders_fast(settings: DocumentSettings) -> None:
-    data = sample.packet()
-    render("packet", data, settings)  # fonts registered once per process
-    start = time.perf_counter()
-    for _ in range(5):
-        render("packet", data, settings)
-    assert (time.perf_counter() - start) / 5 < 0.5

@@ -81,6 +81,10 @@ def make_window(qtbot: QtBot, db: Database, settings: QSettings) -> Iterator[obj
 
     yield build
     for window in windows:
+        # What a test typed is thrown away at teardown (closing would ask about it).
+        for workspace in window.case_tabs.values():
+            for watcher in getattr(workspace, "unsaved", {}).values():
+                watcher.clean()
         window.close()
     wait_for_workers()
 

@@ -121,6 +121,12 @@ class FakeWorkspace(QWidget):
     def reload(self) -> None:
         self.reloads += 1
 
+    def has_unsaved_changes(self) -> bool:
+        return False
+
+    def unsaved_tabs(self) -> list[str]:
+        return []
+
 
 def test_workspace_save_refreshes_that_case_in_list_and_board(
     qtbot: QtBot, window: MainWindow, facilitator_ctx: ServiceContext
@@ -195,3 +201,49 @@ def test_without_reports_permission_the_dashboard_view_is_disabled(
     assert not window.view_actions["dashboard"].isEnabled()
     window.show_view("dashboard")
     assert window.current_view() == "list"
+
+
+def test_closing_a_case_tab_with_typed_input_asks_and_cancel_keeps_it(
+    qtbot: QtBot, window: MainWindow, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QLineEdit, QMessageBox
+
+    ref = window.model.case_at(0).ref
+    ws = window.open_case(ref)
+    assert ws is not None and not ws.has_unsaved_changes()  # a freshly loaded case is clean
+    ws.reload()
+    assert not ws.has_unsaved_changes()  # a reload refills forms: nothing the user typed
+    overview = ws.area_tabs["overview"]
+    field = next(
+        e for e in overview.findChildren(QLineEdit) if e.isEnabled() and not e.isReadOnly()
+    )
+    qtbot.keyClicks(field, " typed")
+    assert ws.has_unsaved_changes() and "Overview" in " ".join(ws.unsaved_tabs())
+    asked: list[str] = []
+
+    def answer(button):  # type: ignore[no-untyped-def]
+        def question(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
+            asked.append(text)
+            return button
+        return question
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Cancel))
+    window.close_case_action.trigger()
+    assert asked and ref in asked[0] and ref in window.case_tabs
+    assert field.text().endswith(" typed")  # the input stays
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Discard))
+    window.close_case_action.trigger()
+    assert ref not in window.case_tabs
+
+
+def test_a_successful_save_makes_the_tab_clean_again(qtbot: QtBot, window: MainWindow) -> None:
+    from PySide6.QtWidgets import QLineEdit
+
+    ws = window.open_case(window.model.case_at(0).ref)
+    assert ws is not None
+    tab = ws.area_tabs["overview"]
+    field = next(e for e in tab.findChildren(QLineEdit) if e.isEnabled() and not e.isReadOnly())
+    qtbot.keyClicks(field, "x")
+    assert ws.has_unsaved_changes()
+    tab.changed.emit()  # what every tab emits after its service call succeeded
+    assert not ws.has_unsaved_changes()

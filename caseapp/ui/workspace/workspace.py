@@ -26,6 +26,7 @@ from caseapp.ui.workspace.forms import refusal
 from caseapp.ui.workspace.prompts import Prompts
 from caseapp.ui.workspace.stepper import StageStepper, stage_label
 from caseapp.ui.workspace.tabs import TAB_CLASSES
+from caseapp.ui.workspace.unsaved import UnsavedInput
 
 # Where a blocker's area is fixed when its own tab is absent.
 FALLBACK_AREAS = {"documents": "treatment"}
@@ -100,6 +101,7 @@ class CaseWorkspace(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.area_tabs: dict[str, AreaTab] = {}
+        self.unsaved: dict[str, UnsavedInput] = {}
         for cls in TAB_CLASSES:
             self._add_tab(cls(self.ctx, self.ref, self.prompts, self))
         factory = hooks.documents_tab_factory()
@@ -119,8 +121,18 @@ class CaseWorkspace(QWidget):
         self.area_tabs[tab.area] = tab
         self.tabs.addTab(tab, tab.title)
         tab.changed.connect(self._saved)
+        self.unsaved[tab.area] = watcher = UnsavedInput(tab)
+        watcher.watch()
+        tab.changed.connect(watcher.clean)
 
     # ---- contract with the main window --------------------------------------------------------
+
+    def unsaved_tabs(self) -> list[str]:
+        """Titles of the tabs holding input the user typed and has not saved."""
+        return [self.area_tabs[a].title for a, w in self.unsaved.items() if w.dirty]
+
+    def has_unsaved_changes(self) -> bool:
+        return bool(self.unsaved_tabs())
 
     def reload(self) -> None:
         """Re-read the case and show it everywhere (forms keep unsaved input they still match)."""
