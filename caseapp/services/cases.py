@@ -39,6 +39,7 @@ from caseapp.services.context import ServiceContext
 from caseapp.services.deadlines import Deadline, deadlines
 from caseapp.services.errors import Blocked, Blocker, StaleEdit, ValidationError
 from caseapp.services.gates import gate_blockers, heads
+from caseapp.services.locks import numbering_turn
 from caseapp.services.lookup import get_case, get_program, get_staff
 from caseapp.services.patients import (
     CompanionInput,
@@ -109,6 +110,7 @@ def _rate(text: str) -> Decimal:
 
 def next_ref(session: Session, year: int) -> str:
     prefix = f"CA-{year}-"
+    numbering_turn(session)  # concurrent new cases get consecutive numbers, never the same
     # The longest ref first: "CA-2026-10000" must count as more than "CA-2026-9999".
     last = session.scalar(
         select(Case.ref)

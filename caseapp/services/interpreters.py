@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from caseapp.models import Case, Interpreter, InterpreterBooking
 from caseapp.services.context import ServiceContext
 from caseapp.services.errors import Blocker, NotFound, StaleEdit, ValidationError
+from caseapp.services.locks import interpreter_turn
 from caseapp.services.lookup import get_case
 from caseapp.services.validation import AmountRule, check_appointment, parse_amount
 
@@ -409,6 +410,8 @@ def save_appointment(
 
 
 def _check_interpreter(s: Session, case: Case, b: InterpreterBooking) -> None:
+    assert b.interpreter_id is not None
+    interpreter_turn(s, b.interpreter_id)  # a booking saved meanwhile is seen below
     interp = s.get(Interpreter, b.interpreter_id)
     if interp is None:
         raise ValidationError("That interpreter does not exist.", "interpreter_id")
