@@ -95,10 +95,14 @@ class CountDialog(FormDialog):
         add_row(self.form, "Haemoglobin", self.haemoglobin, e, "haemoglobin")
 
 
-def _table(model: RowTableModel, stretch: int) -> QTableView:
+def _table(model: RowTableModel, rows: int, *stretch: int) -> QTableView:
+    """A table tall enough for `rows` rows: the milestones above keep the tab's spare height."""
     view = QTableView()
     view.setModel(model)
-    return compact(view, stretch)
+    compact(view, *stretch)
+    row = view.verticalHeader().defaultSectionSize()
+    view.setFixedHeight(row * (rows + 1) + 2 * view.frameWidth() + 4)
+    return view
 
 
 class DischargePanel(QGroupBox):
@@ -109,7 +113,7 @@ class DischargePanel(QGroupBox):
         self.tab = tab
         self.dialog: FormDialog | None = None
         self.medications = MedicationModel(self)
-        self.medication_view = _table(self.medications, 4)
+        self.medication_view = _table(self.medications, 4, 4)
         self.medication_view.doubleClicked.connect(lambda _i: self.edit_medication())
         self.medication_view.selectionModel().selectionChanged.connect(lambda *_a: self._buttons())
         self.add_button = QPushButton("Add medicine…")
@@ -121,7 +125,7 @@ class DischargePanel(QGroupBox):
         self.empty_label = QLabel()
         self.empty_label.setWordWrap(True)
         self.counts = CountModel(self)
-        self.count_view = _table(self.counts, 0)
+        self.count_view = _table(self.counts, 2)
         self.count_view.doubleClicked.connect(lambda _i: self.record_counts())
         self.counts_button = QPushButton("Record counts…")
         self.counts_button.clicked.connect(self.record_counts)
@@ -133,10 +137,10 @@ class DischargePanel(QGroupBox):
         counts_row.addWidget(self.counts_button)
         counts_row.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.medication_view, 3)
+        layout.addWidget(self.medication_view)
         layout.addWidget(self.empty_label)
         layout.addLayout(meds_row)
-        layout.addWidget(self.count_view, 1)
+        layout.addWidget(self.count_view)
         layout.addLayout(counts_row)
 
     def load(self, detail: CaseDetail) -> None:
