@@ -36,7 +36,7 @@ from caseapp.services.context import ServiceContext
 from caseapp.services.errors import Blocked, DomainError
 from caseapp.ui import errors, theme
 from caseapp.ui.board_cards import BOARD_STAGES, BoardColumn, move_refusal
-from caseapp.ui.case_list import RefRole, search_terms, search_text
+from caseapp.ui.case_table import RefRole, search_terms, search_text
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -46,7 +46,8 @@ from PySide6.QtWidgets import (
 
 from caseapp.services.cases import CaseRow
 from caseapp.ui import theme
-from caseapp.ui.case_list import CaseRowRole, RefRole, plain_enter
+from caseapp.ui.case_list import plain_enter
+from caseapp.ui.case_table import CaseRowRole, RefRole
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -166,7 +167,7 @@ class BoardColumnModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return r.patient
         if role == Qt.ItemDataRole.ToolTipRole:
-            from caseapp.ui.case_list import row_tooltip
+            from caseapp.ui.case_table import row_tooltip
 
             return row_tooltip(r)
         if role == Qt.ItemDataRole.AccessibleTextRole:

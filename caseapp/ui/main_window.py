@@ -25,7 +25,8 @@ from caseapp.services.errors import DomainError
 from caseapp.ui import errors, theme
 from caseapp.ui.about import AboutDialog
 from caseapp.ui.board import BoardView
-from caseapp.ui.case_list import CaseListPage, CaseTableModel
+from caseapp.ui.case_list import CaseListPage
+from caseapp.ui.case_table import CaseTableModel
 from caseapp.ui.case_tabs import CaseTabs
 from caseapp.ui.dashboard import DashboardView
 from caseapp.ui.demo_banner import mark_if_demo

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from caseapp.ui import theme
-from caseapp.ui.case_list import ALL, OPEN
+from caseapp.ui.case_table import ALL, OPEN
 
 VIEWS = ("list", "board", "dashboard")
 

@@ -12,7 +12,7 @@ from caseapp.services import cases as case_service
 from caseapp.services.cases import CaseRow
 from caseapp.services.context import ServiceContext
 from caseapp.ui import theme
-from caseapp.ui.case_list import (
+from caseapp.ui.case_table import (
     COL_BLOCKERS,
     COL_DAYS,
     COL_DEADLINE,
