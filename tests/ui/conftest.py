@@ -51,6 +51,22 @@ def shown_errors(qapp: object, monkeypatch: pytest.MonkeyPatch) -> list[BaseExce
     return shown
 
 
+@pytest.fixture(autouse=True)
+def typed_input_is_dropped_at_teardown(qtbot: QtBot) -> Iterator[None]:
+    """Windows closed by pytest-qt at teardown would ask about what a test typed (a modal
+    question nobody answers): before they close, every case workspace forgets its typing.
+    Set up after qtbot, so this runs before qtbot closes the widgets."""
+    yield
+    from PySide6.QtWidgets import QApplication
+
+    from caseapp.ui.workspace import CaseWorkspace
+
+    for widget in QApplication.allWidgets():
+        if isinstance(widget, CaseWorkspace):
+            for watcher in widget.unsaved.values():
+                watcher.clean()
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Iterator[QSettings]:
     """QSettings in a temporary folder: tests never read or write the user's settings."""
