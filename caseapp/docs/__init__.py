@@ -6,17 +6,11 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from caseapp.docs.checklists import (
-    render_discharge_checklist,
-    render_pretravel_checklist,
-    render_records_checklist,
-    render_visa_checklist,
-)
-from caseapp.docs.costs import render_cost_estimate
 from caseapp.docs.data import (
     CostEstimateData,
     DischargeChecklistData,
@@ -31,21 +25,29 @@ from caseapp.docs.data import (
     VisaLetterData,
 )
 from caseapp.docs.errors import MissingFact
-from caseapp.docs.handoff import render_handoff_letter
-from caseapp.docs.letters import render_referral_letter, render_visa_letter
-from caseapp.docs.packet import render_packet
 from caseapp.docs.text import document_dates
 
 
 @dataclass(frozen=True)
 class DocumentKind:
-    """One kind of document: its title, its renderer and the read model it takes."""
+    """One kind of document: its title, its renderer and the read model it takes.
+
+    The renderer is named ("module:function") and imported on first use: ReportLab takes a
+    third of a second to import, and most starts of the app or a command print nothing.
+    """
 
     name: str
     title: str
-    render: Callable[[Any, DocumentSettings], bytes]
+    renderer: str
     input_type: type
     long_dates: bool = False  # "5 March 2026" (referral, handoff) or "5 Mar 2026", throughout
+
+    def render(self, data: Any, settings: DocumentSettings) -> bytes:
+        module, function = self.renderer.split(":")
+        fn: Callable[[Any, DocumentSettings], bytes] = getattr(
+            importlib.import_module(f"caseapp.docs.{module}"), function
+        )
+        return fn(data, settings)
 
     def filename(self, case_ref: str) -> str:
         return f"{case_ref}-{self.name}.pdf"
@@ -53,38 +55,51 @@ class DocumentKind:
 
 _KINDS = (
     DocumentKind(
-        "records-checklist", "Records checklist", render_records_checklist, RecordsChecklistData
+        "records-checklist",
+        "Records checklist",
+        "checklists:render_records_checklist",
+        RecordsChecklistData,
     ),
     DocumentKind(
-        "visa-checklist", "Visa document checklist", render_visa_checklist, VisaChecklistData
+        "visa-checklist",
+        "Visa document checklist",
+        "checklists:render_visa_checklist",
+        VisaChecklistData,
     ),
     DocumentKind(
         "pretravel-checklist",
         "Pre-travel checklist",
-        render_pretravel_checklist,
+        "checklists:render_pretravel_checklist",
         PreTravelChecklistData,
     ),
     DocumentKind(
         "discharge-checklist",
         "Discharge and home checklist",
-        render_discharge_checklist,
+        "checklists:render_discharge_checklist",
         DischargeChecklistData,
     ),
     DocumentKind(
-        "visa-letter", "Visa invitation request letter", render_visa_letter, VisaLetterData
+        "visa-letter",
+        "Visa invitation request letter",
+        "letters:render_visa_letter",
+        VisaLetterData,
     ),
     DocumentKind(
-        "referral-letter", "Referral cover letter", render_referral_letter, ReferralLetterData, True
+        "referral-letter",
+        "Referral cover letter",
+        "letters:render_referral_letter",
+        ReferralLetterData,
+        True,
     ),
     DocumentKind(
         "handoff-letter",
         "Local-physician handoff letter",
-        render_handoff_letter,
+        "handoff:render_handoff_letter",
         HandoffLetterData,
         True,
     ),
-    DocumentKind("cost-estimate", "Cost estimate", render_cost_estimate, CostEstimateData),
-    DocumentKind("packet", "Travel packet", render_packet, PacketData),
+    DocumentKind("cost-estimate", "Cost estimate", "costs:render_cost_estimate", CostEstimateData),
+    DocumentKind("packet", "Travel packet", "packet:render_packet", PacketData),
 )
 
 DOCUMENT_KINDS: dict[str, DocumentKind] = {kind.name: kind for kind in _KINDS}

@@ -23,6 +23,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageTemplate
 
 from caseapp.docs.data import DocumentSettings
+from caseapp.docs.text import CJK
 from caseapp.paths import resource_path
 
 # Fonts: DejaVu Sans for Latin, Cyrillic and the ballot-box glyphs; WenQuanYi Micro Hei for
@@ -30,7 +31,6 @@ from caseapp.paths import resource_path
 BODY = "CaseSans"
 BOLD = "CaseSans-Bold"
 ITALIC = "CaseSans-Oblique"
-CJK = "CaseCJK"
 
 _FONT_FILES = {
     BODY: ("DejaVuSans.ttf", None),

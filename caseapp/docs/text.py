@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from xml.sax.saxutils import escape
 
-from caseapp.docs.style import CJK
+CJK = "CaseCJK"  # the bundled Chinese font's name (registered by caseapp.docs.style)
 
 # China has used UTC+8 all year since 1991; a fixed offset needs no tz database (Windows has none).
 CHINA_TZ = timezone(timedelta(hours=8), "CST")
