@@ -44,6 +44,16 @@ class Summary:
     next_deadline_what: str
     valid_until: date | None
 
+    def listed(self) -> tuple[int, int, date | None, str, tuple[str, ...]]:
+        """What a pipeline list row shows of it."""
+        return (
+            self.blockers,
+            self.warnings,
+            self.next_deadline,
+            self.next_deadline_what,
+            self.first_blockers,
+        )
+
     def overdue(self, today: date) -> bool:
         return self.next_deadline is not None and self.next_deadline < today
 
