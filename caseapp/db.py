@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from caseapp.audit_key import AuditKey, AuditSeal, bind_audit_seal
+from caseapp.db_guard import guard_file
 from caseapp.new_database import (
     build_sqlite,
     creation_done,
@@ -322,6 +323,8 @@ def open_database(
     try:
         if migrate:
             upgrade(engine)
+        if path is not None:
+            guard_file(engine, path)
         identity = read_database_id(engine) or ""
         if unlock_key and identity:
             bind_data_key(engine.dialect, unlock(engine, identity))

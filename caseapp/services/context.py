@@ -10,11 +10,12 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import event, inspect
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from caseapp.audit_key import AuditSeal, Checkpoint
+from caseapp.db_guard import disk_full_error, is_disk_full
 from caseapp.models import Attachment, AuditCheckpoint, AuditEntry, CaseDocument
 from caseapp.security import ACTION_WORDS, Actor
 from caseapp.services.audit_chain import remember_outside, seal_entries
@@ -88,6 +89,11 @@ class ServiceContext:
                 "Someone else saved this record while you were editing it. "
                 "Reload to see their changes, then apply yours again."
             ) from exc
+        except OperationalError as exc:
+            session.rollback()
+            if is_disk_full(exc):
+                raise disk_full_error(exc) from exc
+            raise
         except IntegrityError as exc:
             # Validation runs first, so this is two people creating the same thing at once
             # (the next case ref, a visa application): the second one reloads and retries.
