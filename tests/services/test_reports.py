@@ -511,3 +511,22 @@ def test_run_report_writes_json_csv_and_pdf(ctx: ServiceContext, tmp_path: Path)
     args = _args("--format", "pdf", "-o", str(pdf), "--from", "2026-01-01", "--to", "2026-11-26")
     assert run_report(args, ctx, io.StringIO()) == 0
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_time_in_stage_percentiles_from_the_histogram_match_percentile_cont() -> None:
+    """The histogram walk gives PERCENTILE_CONT's linear interpolation, ties and all."""
+    import random
+    from collections import Counter
+
+    from caseapp.services.reports.snapshot import _percentile
+
+    rng = random.Random(3)
+    for size in (1, 2, 3, 10, 11, 97):
+        days = sorted(rng.choice((0, 1, 1, 2, 5, 8, 30, 31, 200)) for _ in range(size))
+        histogram = sorted(Counter(days).items())
+        for num, den in ((1, 2), (9, 10)):
+            h = (size - 1) * num / den
+            lo = int(h)
+            hi = min(lo + 1, size - 1)
+            expected = days[lo] + (days[hi] - days[lo]) * (h - lo)
+            assert abs(_percentile(histogram, size, num, den) - expected) < 1e-9, (days, num)

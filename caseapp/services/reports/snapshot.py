@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime, time, timedelta
-from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
@@ -70,65 +69,55 @@ def _open_stays(q: ReportQuery) -> AnySelect:
     return query
 
 
-def _percentile(ranked: Any, num: int, den: int) -> ColumnElement[Any]:
-    """Linear-interpolated percentile num/den (as PERCENTILE_CONT) from row numbers and counts.
+def _percentile(histogram: list[tuple[int, int]], total: int, num: int, den: int) -> float:
+    """Linear-interpolated percentile num/den (as PERCENTILE_CONT) of (days, count) sorted by days.
 
-    The value sits at 0-based position h = (n - 1) * num / den: the row at floor(h) weighs
-    1 - frac(h), the next row frac(h). Integer division and modulo give floor and frac on both
-    SQLite and PostgreSQL.
+    The value sits at 0-based position h = (n - 1) * num / den: the stay at floor(h) weighs
+    1 - frac(h), the next one frac(h).
     """
-    h = (ranked.c.n - 1) * num
-    lo = h // den
-    frac = (h % den) * (1.0 / den)
-    return func.sum(
-        case(
-            (ranked.c.i == lo, ranked.c.days * (1.0 - frac)),
-            (ranked.c.i == lo + 1, ranked.c.days * frac),
-            else_=0.0,
-        )
-    )
+    h = (total - 1) * num
+    lo, frac = h // den, (h % den) * (1.0 / den)
+    value, seen = 0.0, 0
+    for days, count in histogram:
+        first, seen = seen, seen + count
+        if first <= lo < seen:
+            value += days * (1.0 - frac)
+        if first <= lo + 1 < seen:
+            value += days * frac
+            break
+    return value
 
 
 def time_in_stage(s: Session, q: ReportQuery) -> tuple[StageTime, ...]:
+    """Stays per stage and length: one GROUP BY over stage history (days are whole numbers, so
+    a stage has a few hundred lengths), percentiles taken from that histogram here."""
     stays = _open_stays(q).subquery()
-    ranked = select(
-        stays.c.stage,
-        stays.c.days,
-        stays.c.current,
-        (func.row_number().over(partition_by=stays.c.stage, order_by=stays.c.days) - 1).label("i"),
-        func.count().over(partition_by=stays.c.stage).label("n"),
-    ).subquery()
     rows = s.execute(
-        select(
-            ranked.c.stage,
-            func.count(),
-            func.sum(ranked.c.current),
-            _percentile(ranked, 1, 2),
-            _percentile(ranked, 9, 10),
-            func.sum(
-                case(
-                    (
-                        and_(ranked.c.current == 1, ranked.c.days > q.threshold_of(ranked.c.stage)),
-                        1,
-                    ),
-                    else_=0,
-                )
-            ),
-        ).group_by(ranked.c.stage)
+        select(stays.c.stage, stays.c.days, func.count(), func.sum(stays.c.current))
+        .group_by(stays.c.stage, stays.c.days)
+        .order_by(stays.c.stage, stays.c.days)
     ).all()
-    by_stage = {r[0]: r for r in rows}
+    histograms: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    current: dict[str, int] = defaultdict(int)
+    stalled: dict[str, int] = defaultdict(int)
+    for stage, days, count, now_in in rows:
+        histograms[stage].append((int(days), int(count)))
+        current[stage] += int(now_in or 0)
+        if int(days) > q.thresholds.get(stage, 10**6):
+            stalled[stage] += int(now_in or 0)
     out = []
     for stage in OPEN_STAGES:
-        r = by_stage.get(stage)
+        histogram = histograms.get(stage)
+        total = sum(n for _, n in histogram) if histogram else 0
         out.append(
             StageTime(
                 stage,
-                int(r[1]) if r else 0,
-                int(r[2] or 0) if r else 0,
-                round(float(r[3]), 1) if r else None,
-                round(float(r[4]), 1) if r else None,
+                total,
+                current[stage],
+                round(_percentile(histogram, total, 1, 2), 1) if histogram else None,
+                round(_percentile(histogram, total, 9, 10), 1) if histogram else None,
                 q.thresholds[stage],
-                int(r[5] or 0) if r else 0,
+                stalled[stage],
             )
         )
     return tuple(out)
