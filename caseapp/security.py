@@ -29,6 +29,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "case.advance": frozenset({FACILITATOR, MANAGER}),
     "case.close": frozenset({FACILITATOR, MANAGER}),  # decline / withdraw
     "case.reassign": frozenset({MANAGER}),
+    "case.reopen": frozenset({MANAGER}),  # a closed, declined or withdrawn case, with a reason
     "records.edit": frozenset({FACILITATOR, MANAGER}),
     "eligibility.edit": frozenset({FACILITATOR, MANAGER}),
     "eligibility.sign": frozenset({FACILITATOR, MANAGER}),
@@ -55,6 +56,7 @@ ACTION_WORDS: dict[str, str] = {
     "case.advance": "advance cases",
     "case.close": "decline or withdraw cases",
     "case.reassign": "reassign case owners",
+    "case.reopen": "reopen closed, declined or withdrawn cases",
     "records.edit": "edit medical records",
     "eligibility.edit": "edit clinical facts",
     "eligibility.sign": "sign eligibility decisions",

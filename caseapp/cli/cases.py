@@ -27,6 +27,11 @@ def add_parsers(sub: Any) -> None:
         p = sub.add_parser(name, help=f"mark a case {verb}, with a reason")
         p.add_argument("ref")
         p.add_argument("--reason", required=True)
+    p = sub.add_parser(
+        "reopen", help="managers: reopen a closed, declined or withdrawn case, with a reason"
+    )
+    p.add_argument("ref")
+    p.add_argument("--reason", required=True)
 
 
 def cases(inv: Invocation) -> int:
@@ -118,6 +123,13 @@ def withdraw(inv: Invocation) -> int:
     return EXIT_OK
 
 
+def reopen(inv: Invocation) -> int:
+    from caseapp.services.reopen import reopen as reopen_case
+
+    print(reopen_case(inv.context(), inv.args.ref, inv.args.reason), file=inv.out)
+    return EXIT_OK
+
+
 def print_case(out: TextIO, d: case_service.CaseDetail) -> None:
     p = d.patient
     w = out.write
@@ -190,4 +202,5 @@ COMMANDS: dict[str, Command] = {
     "advance": advance,
     "decline": decline,
     "withdraw": withdraw,
+    "reopen": reopen,
 }

@@ -8,6 +8,7 @@ from typing import Any
 from caseapp.cli.invocation import EXIT_OK, EXIT_USAGE, Command, Invocation
 from caseapp.cli.terminal import ProgressBar, write_file
 from caseapp.services import cases as case_service
+from caseapp.services.read_only import CaseReadOnly
 
 # The names of caseapp.docs.DOCUMENT_KINDS (a test keeps them equal): importing the document
 # package here would load ReportLab into every command, a quarter second of start-up.
@@ -40,8 +41,12 @@ def pdf(inv: Invocation) -> int:
     content = documents.render_document(ctx, args.kind, args.ref)
     target = Path(args.output or f"{args.ref.upper()}-{args.kind}.pdf")
     write_file(target, content)  # first: a file that cannot be written keeps nothing
-    documents.keep_document(ctx, args.kind, args.ref, content)
-    print(f"{target} ({len(content) // 1024 + 1} KB)", file=inv.out)
+    kept = ""
+    try:
+        documents.keep_document(ctx, args.kind, args.ref, content)
+    except CaseReadOnly as exc:  # a closed case can still be printed, not changed
+        kept = f"; not kept with the case: {exc.message}"
+    print(f"{target} ({len(content) // 1024 + 1} KB){kept}", file=inv.out)
     return EXIT_OK
 
 

@@ -54,6 +54,7 @@ from caseapp.services.patients import (
 from caseapp.services.pipeline_list import ALL_STAGES as ALL_STAGES  # the list lives there
 from caseapp.services.pipeline_list import CaseRow as CaseRow
 from caseapp.services.pipeline_list import list_cases as list_cases
+from caseapp.services.read_only import ensure_open
 from caseapp.services.stale import stale_message
 from caseapp.services.validation import check_text, quoted
 
@@ -452,7 +453,8 @@ def _review(s: Session, case_id: int, names: dict[int, str]) -> ReviewInfo | Non
 # ---- moving a case ------------------------------------------------------------------------
 
 
-def _move(uow: Any, case: Case, to: str, note: str = "") -> None:
+def move(uow: Any, case: Case, to: str, note: str = "", **audit: Any) -> None:
+    """Close the current stay, open one in `to` and audit it (`audit`: more for the entry)."""
     now = uow.now
     for h in case.history:
         if h.left_at is None:
@@ -460,7 +462,7 @@ def _move(uow: Any, case: Case, to: str, note: str = "") -> None:
     case.history.append(
         StageHistory(stage=to, entered_at=now, actor_id=uow.ctx.actor.id, note=note)
     )
-    uow.note("Case", case.id, "stage", stage=[case.stage, to], note=note)
+    uow.note("Case", case.id, "stage", stage=[case.stage, to], note=note, **audit)
     case.stage, case.stage_entered_at = to, now
 
 
@@ -475,7 +477,7 @@ def advance(ctx: ServiceContext, ref: str) -> str:
         blocking = [b for b in case_blockers(s, case, ctx.today()) if b.blocks]
         if blocking:
             raise Blocked(case.stage, blocking)
-        _move(uow, case, to)
+        move(uow, case, to)
         return to
 
 
@@ -489,7 +491,7 @@ def _exit(ctx: ServiceContext, ref: str, to: str, reason: str) -> str:
         uow.case_id = case.id
         if case.stage not in OPEN_STAGES:
             raise ValidationError(f"Case {case.ref} is already {case.stage}.", "stage")
-        _move(uow, case, to, reason.strip())
+        move(uow, case, to, reason.strip())
         case.exit_reason = reason.strip()
         return to
 
@@ -507,6 +509,7 @@ def reassign(ctx: ServiceContext, ref: str, owner_login: str) -> StaffInfo:
     with ctx.unit_of_work() as uow:
         case = get_case(uow.session, ref)
         uow.case_id = case.id
+        ensure_open(case)
         owner = get_staff(uow.session, owner_login)
         if owner.role not in ("facilitator", "manager") or not owner.active:
             raise ValidationError(f"{owner.full_name} cannot own cases.", "owner")
@@ -539,6 +542,7 @@ def update_plan(ctx: ServiceContext, ref: str, plan: PlanInput, version: int) ->
         s = uow.session
         case = get_case(s, ref)
         uow.case_id = case.id
+        ensure_open(case)
         if case.version != version:
             raise StaleEdit(stale_message(s, case.id, "Case"))
         program = get_program(s, plan.program_code)

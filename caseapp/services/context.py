@@ -20,6 +20,7 @@ from caseapp.models import Attachment, AuditCheckpoint, AuditEntry, CaseDocument
 from caseapp.security import ACTION_WORDS, Actor
 from caseapp.services.audit_chain import remember_outside, seal_entries
 from caseapp.services.errors import PermissionDenied, StaleEdit
+from caseapp.services.read_only import check_case_open, guard_read_only
 from caseapp.services.validation import check_rows
 
 Clock = Callable[[], datetime]
@@ -74,6 +75,7 @@ class ServiceContext:
         """Begin, yield, then write the audit entries and commit; roll back on any error."""
         session = self.session_factory()
         uow = UnitOfWork(session, self, case_id)
+        event.listen(session, "before_flush", uow.check_open)  # a read-only case first
         event.listen(session, "before_flush", check_rows)
         event.listen(session, "after_flush", uow.collect_changes)
         try:
@@ -107,6 +109,7 @@ class ServiceContext:
             raise
         finally:
             event.remove(session, "after_flush", uow.collect_changes)
+            event.remove(session, "before_flush", uow.check_open)
             event.remove(session, "before_flush", check_rows)
             session.close()
 
@@ -133,10 +136,23 @@ class UnitOfWork:
     case_id: int | None = None
     pending: list[PendingAudit] = field(default_factory=list)
     sealed: tuple[AuditSeal, Checkpoint | None] | None = None
+    reopening: bool = False  # set by the one command that may change a read-only case
+    stages_seen: dict[int, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def now(self) -> datetime:
         return self.ctx.now()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        """Naming the case a unit of work changes (every mutating service does, right after
+        finding it) refuses a closed, declined or withdrawn one before anything else runs."""
+        if name == "case_id" and value is not None and "session" in self.__dict__:
+            check_case_open(self, self.session, value)
+        object.__setattr__(self, name, value)
+
+    def check_open(self, session: Session, _context: Any, _instances: Any) -> None:
+        """Closed, declined and withdrawn cases are read-only (caseapp.services.read_only)."""
+        guard_read_only(self, session)
 
     def note(self, entity: str, entity_id: object, action: str, **changes: Any) -> None:
         """An audit entry for an action that is more than a field change (advance, sign...)."""

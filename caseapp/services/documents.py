@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +22,7 @@ from caseapp.services.discharge import counts_at
 from caseapp.services.errors import DomainError, NotFound, ValidationError
 from caseapp.services.followup import ContactRow
 from caseapp.services.lookup import get_case
+from caseapp.services.read_only import CaseReadOnly
 from caseapp.services.records import record_status
 from caseapp.services.settings import agency_settings
 from caseapp.services.validation import quoted
@@ -341,7 +343,10 @@ def write_packets(
     failed: list[tuple[str, str]] = []
     for i, ref in enumerate(refs):
         try:
-            pdf = generate_document(ctx, "packet", ref)
+            pdf = render_document(ctx, "packet", ref)
+            # a closed case's packet is written, not kept: the case does not change
+            with contextlib.suppress(CaseReadOnly):
+                keep_document(ctx, "packet", ref, pdf)
         except DomainError as exc:
             failed.append((ref, exc.message))
         else:

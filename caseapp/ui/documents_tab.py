@@ -35,6 +35,7 @@ from caseapp.services.context import ServiceContext
 from caseapp.services.errors import DomainError
 from caseapp.ui.worker import BackgroundOp
 from caseapp.ui.workspace.base import AreaTab
+from caseapp.ui.workspace.forms import permit
 from caseapp.ui.workspace.prompts import Prompts
 
 Index = QModelIndex | QPersistentModelIndex
@@ -90,7 +91,10 @@ class DocumentsTab(AreaTab):
         self.list.doubleClicked.connect(lambda _i: self.preview())
         self.preview_button = QPushButton("Preview")
         self.keep_button = QPushButton("Generate && keep")
-        self.keep_button.setToolTip("Render the document and keep the PDF with the case")
+        self.keep_button.setProperty(
+            "normalTip", "Render the document and keep the PDF with the case"
+        )
+        self.keep_button.setToolTip(self.keep_button.property("normalTip"))
         self.save_button = QPushButton("Save as…")
         self.print_button = QPushButton("Print…")
         self.status = QLabel("Choose a document and press Preview.")
@@ -161,6 +165,8 @@ class DocumentsTab(AreaTab):
             for d in detail.documents
         }
         self.kinds.set_kept(kept)
+        # a read-only case's documents are shown and saved as files, not kept with it
+        permit(self.actor, "documents.generate", self.keep_button)
 
     def selected_kind(self) -> str:
         index = self.list.currentIndex()

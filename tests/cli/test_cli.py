@@ -124,7 +124,18 @@ def test_decline_and_withdraw_need_a_reason(demo_url: str) -> None:
     result = caseapp(demo_url, "withdraw", ref, "--reason", "Chose treatment at home.")
     assert (result.returncode, result.stdout.strip()) == (0, "withdrawn")
     again = caseapp(demo_url, "withdraw", ref, "--reason", "again")
-    assert again.returncode == 2 and "already withdrawn" in again.stderr
+    assert again.returncode == 2 and "is withdrawn, so it is read-only" in again.stderr
+    # helen (manager) reopens it with a reason: back to the stage it left, editable again
+    result = caseapp(demo_url, "reopen", ref, "--reason", "  ")
+    assert (result.returncode, result.stderr.strip()) == (
+        2,
+        "caseapp: Give a reason for reopening the case.",
+    )
+    result = caseapp(demo_url, "reopen", ref, "--reason", "They asked to go on.")
+    assert (result.returncode, result.stdout.strip()) == (0, "records"), result.stderr
+    shown = json.loads(caseapp(demo_url, "show", ref, "--json").stdout)
+    assert shown["stage"] == "records" and shown["exit_reason"] == ""
+    assert shown["history"][-1]["note"] == "Reopened: They asked to go on."
 
 
 @pytest.mark.parametrize(

@@ -49,7 +49,7 @@ def test_complete_case_goes_through_every_stage(fac: ServiceContext, clock: Cloc
     assert [h.stage for h in detail.history] == list(cases.STAGES)
     assert all(h.left_at is not None for h in detail.history[:-1])
     assert detail.history[-1].left_at is None
-    with pytest.raises(ValidationError, match="does not move on"):
+    with pytest.raises(ValidationError, match="is closed, so it is read-only"):
         cases.advance(fac, ref)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import Signal
@@ -113,10 +114,22 @@ class DateField(QWidget):
         self.edit.set_value(value)
 
 
+@dataclass(frozen=True)
+class ReadOnlyActor(Actor):
+    """The actor as the tabs of a read-only case see it: may look, may change nothing."""
+
+    why: str = ""
+
+    def can(self, action: str) -> bool:
+        return action.endswith(".view") and super().can(action)
+
+
 def refusal(actor: Actor, action: str) -> str:
     """Why a control is disabled, for its tooltip; empty when the actor may act."""
     if actor.can(action):
         return ""
+    if isinstance(actor, ReadOnlyActor) and Actor.can(actor, action):
+        return actor.why
     return f"Your role ({actor.role}) may not {ACTION_WORDS.get(action, action)}."
 
 

@@ -19,10 +19,13 @@ from caseapp.services import cases
 from caseapp.services.cases import OPEN_STAGES, CaseDetail
 from caseapp.services.context import ServiceContext
 from caseapp.services.errors import DomainError
+from caseapp.services.read_only import READ_ONLY_STAGES
+from caseapp.services.reopen import reopen as reopen_case
 from caseapp.ui.workspace import hooks
-from caseapp.ui.workspace.base import AreaTab
+from caseapp.ui.workspace.base import AreaTab, read_only_note
 from caseapp.ui.workspace.blockers import BlockersPanel
 from caseapp.ui.workspace.forms import refusal
+from caseapp.ui.workspace.palette import BAND_STYLES
 from caseapp.ui.workspace.prompts import Prompts
 from caseapp.ui.workspace.stepper import StageStepper, stage_label
 from caseapp.ui.workspace.tabs import TAB_CLASSES
@@ -75,6 +78,13 @@ class CaseWorkspace(QWidget):
         self.decline_button.clicked.connect(lambda: self._exit("declined"))
         self.withdraw_button = QPushButton("Withdraw…")
         self.withdraw_button.clicked.connect(lambda: self._exit("withdrawn"))
+        self.reopen_button = QPushButton("Reopen…")
+        self.reopen_button.clicked.connect(self.reopen)
+        self.reopen_button.hide()
+        self.read_only_label = QLabel()
+        self.read_only_label.setWordWrap(True)
+        self.read_only_label.setStyleSheet(BAND_STYLES["amber"])
+        self.read_only_label.hide()
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -88,7 +98,9 @@ class CaseWorkspace(QWidget):
         title_row.addWidget(self.advance_button)
         title_row.addWidget(self.decline_button)
         title_row.addWidget(self.withdraw_button)
+        title_row.addWidget(self.reopen_button)
         header.addLayout(title_row)
+        header.addWidget(self.read_only_label)
         header.addWidget(self.program_label)
         header.addWidget(self.stepper)
         header.addWidget(self.blockers)
@@ -143,8 +155,10 @@ class CaseWorkspace(QWidget):
             return
         self.detail = detail
         self._show_header(detail)
+        read_only = detail.stage in READ_ONLY_STAGES
         for tab in self.area_tabs.values():
             tab.load(detail)
+            tab.set_read_only(read_only)
 
     def focus_area(self, area: str) -> None:
         """Open the tab where a blocker of `area` is fixed."""
@@ -195,6 +209,15 @@ class CaseWorkspace(QWidget):
         else:
             tip = f"Move the case to {stage_label(following)} (Ctrl+Return)."
         self.advance_button.setToolTip(tip)
+        read_only = d.stage in READ_ONLY_STAGES
+        self.read_only_label.setVisible(read_only)
+        self.read_only_label.setText(read_only_note(d) if read_only else "")
+        self.reopen_button.setVisible(read_only)
+        reopen_refused = refusal(actor, "case.reopen")
+        self.reopen_button.setEnabled(read_only and not reopen_refused)
+        self.reopen_button.setToolTip(
+            reopen_refused or "Back to the stage the case left, with a reason (audited)."
+        )
         close_refused = refusal(actor, "case.close")
         for button, word in ((self.decline_button, "Decline"), (self.withdraw_button, "Withdraw")):
             button.setEnabled(following is not None and not close_refused)
@@ -228,6 +251,21 @@ class CaseWorkspace(QWidget):
         call = cases.decline if to == "declined" else cases.withdraw
         try:
             call(self.ctx, self.ref, reason)
+        except DomainError as exc:
+            self.prompts.show_error(self, exc)
+            return
+        self._saved()
+
+    def reopen(self) -> None:
+        reason = self.prompts.ask_reason(
+            self,
+            f"Reopen {self.ref}",
+            "Why is the case reopened? It goes back to the stage it left (kept with the case).",
+        )
+        if reason is None:
+            return
+        try:
+            reopen_case(self.ctx, self.ref, reason)
         except DomainError as exc:
             self.prompts.show_error(self, exc)
             return
