@@ -16,6 +16,9 @@ from caseapp.services.lookup import get_case
 from caseapp.services.treatment import infusion_date
 
 DEFAULT_PLAN_DAYS = (28, 60, 90, 180, 365)
+# A contact done further than this from its due date is probably a wrong date (a day +365
+# contact marked done on day +1): accepted, but said where it is entered and at the gate.
+DUE_TOLERANCE_DAYS = 14
 
 
 def followup_schedule(infusion: date, plan_days: Sequence[int]) -> list[tuple[int, date]]:
@@ -53,6 +56,33 @@ def contact_rows(session: Session, case_id: int) -> list[ContactRow]:
     ]
 
 
+def done_date_warning(day_offset: int, due_on: date, done_on: date | None) -> str:
+    """A sentence when a done date is more than DUE_TOLERANCE_DAYS from the due date."""
+    if done_on is None:
+        return ""
+    apart = (done_on - due_on).days
+    if abs(apart) <= DUE_TOLERANCE_DAYS:
+        return ""
+    side = "after" if apart > 0 else "before"
+    return (
+        f"The day +{day_offset} contact is marked done on {done_on.isoformat()}, "
+        f"{abs(apart)} days {side} its due date {due_on.isoformat()} (more than "
+        f"{DUE_TOLERANCE_DAYS}): check the date."
+    )
+
+
+def check_done_on(done_on: date, infusion: date | None, today: date) -> None:
+    """A contact is done between the infusion (day 0) and today."""
+    if done_on > today:
+        raise ValidationError("The contact date cannot be in the future.", "done_on")
+    if infusion is not None and done_on < infusion:
+        raise ValidationError(
+            f"A follow-up contact cannot be done before the infusion (day 0, "
+            f"{infusion.isoformat()}).",
+            "done_on",
+        )
+
+
 def followup_blockers(contacts: Sequence[ContactRow]) -> list[Blocker]:
     if not contacts:
         return [Blocker("followup", "No follow-up plan exists.")]
@@ -68,6 +98,9 @@ def followup_blockers(contacts: Sequence[ContactRow]) -> list[Blocker]:
             )
         elif c.missed and not c.note.strip():
             out.append(Blocker("followup", f"The missed day +{c.day_offset} contact needs a note."))
+        warning = done_date_warning(c.day_offset, c.due_on, c.done_on)
+        if warning:
+            out.append(Blocker("followup", warning, "warn"))
     return out
 
 
@@ -90,7 +123,7 @@ def create_plan(
         s = uow.session
         case = get_case(s, ref)
         uow.case_id = case.id
-        day0 = infusion_date(list(s.scalars(select(Milestone).where(Milestone.case_id == case.id))))
+        day0 = _day0(s, case.id)
         if day0 is None:
             raise ValidationError(
                 "Record the infusion date (day 0) before planning follow-up.", "infusion"
@@ -132,8 +165,8 @@ def record_contact(
         raise ValidationError("A contact is either done or missed, not both.", "missed")
     if missed and not note.strip():
         raise ValidationError("Say why the contact was missed.", "note")
-    if done_on and done_on > ctx.today():
-        raise ValidationError("The contact date cannot be in the future.", "done_on")
+    if done_on:
+        check_done_on(done_on, None, ctx.today())
     if response and response not in RESPONSES:
         raise ValidationError(f"Response must be one of {', '.join(RESPONSES)}.", "response")
     if mrd and mrd not in MRD_STATUSES:
@@ -144,6 +177,8 @@ def record_contact(
         c = uow.session.get(FollowupContact, contact_id)
         if c is None or c.case_id != case.id:
             raise NotFound(f"Case {case.ref} has no follow-up contact {contact_id}.")
+        if done_on:
+            check_done_on(done_on, _day0(uow.session, case.id), ctx.today())
         c.done_on, c.missed, c.note, c.response, c.mrd = (
             done_on,
             missed,
@@ -153,3 +188,9 @@ def record_contact(
         )
         uow.session.flush()
         return next(r for r in contact_rows(uow.session, case.id) if r.id == c.id)
+
+
+def _day0(session: Session, case_id: int) -> date | None:
+    return infusion_date(
+        list(session.scalars(select(Milestone).where(Milestone.case_id == case_id)))
+    )

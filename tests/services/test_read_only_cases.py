@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from caseapp.models import AuditEntry
 from caseapp.services import (
     cases,
+    discharge,
     documents,
     eligibility,
     followup,
@@ -78,7 +79,15 @@ def _calls(ctx: ServiceContext, ref: str) -> dict[str, Call]:
         "plan": lambda: cases.update_plan(ctx, ref, plan, d.version),
         "reassign": lambda: cases.reassign(ctx, ref, "helen"),
         "decline": lambda: cases.decline(ctx, ref, "again"),
+        "add medicine": lambda: discharge.save_medication(
+            ctx, ref, discharge.MedicationInput("Aciclovir", "400 mg", "daily", "day +365", "HSV")
+        ),
+        "counts": lambda: discharge.record_counts(
+            ctx, ref, discharge.COUNT_MOMENTS[0], day, "1.5", "150", "100"
+        ),
     }
+    for m in d.discharge_medications[:1]:
+        calls["remove medicine"] = lambda m=m: discharge.remove_medication(ctx, ref, m.id)
     for b in d.lodging[:1]:
         calls["remove booking"] = lambda b=b: lodging.remove_booking(ctx, ref, b.id)
         calls["change booking"] = lambda b=b: lodging.save_booking(ctx, ref, stay, b.id, b.version)

@@ -22,7 +22,7 @@ from caseapp.services.errors import ValidationError
 from caseapp.services.followup import DEFAULT_PLAN_DAYS, MRD_STATUSES, RESPONSES, ContactRow
 from caseapp.ui.workspace.base import AreaTab
 from caseapp.ui.workspace.forms import DateField, FieldErrors, add_row, permit
-from caseapp.ui.workspace.palette import AMBER, GREEN, GREY, RED
+from caseapp.ui.workspace.palette import AMBER, GREEN, GREY, RED, WARN_STYLE
 from caseapp.ui.workspace.table import Column, RowTableModel, compact, day, whole_row
 
 STATUS_COLOURS = {"done": GREEN, "missed": GREY, "overdue": RED, "planned": None}
@@ -99,6 +99,13 @@ class FollowupTab(AreaTab):
         form = QFormLayout()
         form.addRow("", self.contact_label)
         add_row(form, "Done on", self.done_on, self.errors, "done_on")
+        self.done_warning = QLabel()
+        self.done_warning.setWordWrap(True)
+        self.done_warning.setStyleSheet(WARN_STYLE)
+        # the line is always there (empty when the date is fine), so nothing below it moves
+        self.done_warning.setMinimumHeight(self.done_warning.fontMetrics().lineSpacing() * 2)
+        self.done_on.changed.connect(self._check_done_on)
+        form.addRow("", self.done_warning)
         add_row(form, "Response", self.response, self.errors, "response")
         add_row(form, "MRD", self.mrd, self.errors, "mrd")
         add_row(form, "Note", self.note, self.errors, "note", "missed")
@@ -159,6 +166,7 @@ class FollowupTab(AreaTab):
         )
         if c is None:
             self.contact_label.setText("Select a contact.")
+            self.done_warning.clear()
             self._shown = None
             return
         self.contact_label.setText(
@@ -172,6 +180,15 @@ class FollowupTab(AreaTab):
         self.response.setCurrentIndex(max(self.response.findData(c.response), 0))
         self.mrd.setCurrentIndex(max(self.mrd.findData(c.mrd), 0))
         self.note.setText(c.note)
+        self._check_done_on()
+
+    def _check_done_on(self) -> None:
+        """Say at once when the chosen date is far from the contact's due date."""
+        c = self.current()
+        done = self.done_on.value()
+        self.done_warning.setText(
+            followup.done_date_warning(c.day_offset, c.due_on, done) if c and done else ""
+        )
 
     def create_plan(self) -> None:
         text = self.plan_days.text()
