@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from caseapp.models import (
     COST_CATEGORIES,
     MILESTONE_KINDS,
-    TOXICITY_KINDS,
     Case,
     CaseDocument,
     CostLine,
@@ -22,6 +21,8 @@ from caseapp.models import (
     Milestone,
     ToxicityEvent,
 )
+from caseapp.services.astct import crs_grade as crs_grade  # re-exported: graded where recorded
+from caseapp.services.astct import icans_grade as icans_grade
 from caseapp.services.context import ServiceContext
 from caseapp.services.errors import Blocker, NotFound, ValidationError
 from caseapp.services.lookup import get_case
@@ -36,47 +37,6 @@ def day_label(day: date, infusion: date | None) -> str:
         return ""
     offset = (day - infusion).days
     return "D0" if offset == 0 else f"D{offset:+d}"
-
-
-# ---- ASTCT consensus grading --------------------------------------------------------------
-
-
-def crs_grade(fever: bool, hypotension: str = "none", hypoxia: str = "none") -> int:
-    """ASTCT CRS grade; hypotension: none|fluids|one_vasopressor|several_vasopressors,
-    hypoxia: none|low_flow|high_flow|positive_pressure. The worse of the two sets the grade."""
-    if not fever:
-        return 0
-    by_hypotension = {"none": 1, "fluids": 2, "one_vasopressor": 3, "several_vasopressors": 4}
-    by_hypoxia = {"none": 1, "low_flow": 2, "high_flow": 3, "positive_pressure": 4}
-    return max(by_hypotension[hypotension], by_hypoxia[hypoxia])
-
-
-def icans_grade(
-    ice_score: int,
-    *,
-    unarousable: bool = False,
-    seizure: str = "none",
-    motor_weakness: bool = False,
-    oedema: str = "none",
-) -> int:
-    """ASTCT ICANS grade for adults: the worst finding sets it (ICE score out of 10)."""
-    if not 0 <= ice_score <= 10:
-        raise ValidationError("The ICE score is out of 10.", "ice_score")
-    grade = 0
-    if ice_score <= 9:
-        grade = 1
-    if ice_score <= 6:
-        grade = 2
-    if ice_score <= 2 or seizure == "resolving" or oedema == "focal":
-        grade = 3
-    if (
-        (ice_score == 0 and unarousable)
-        or seizure == "prolonged"
-        or motor_weakness
-        or (oedema == "diffuse")
-    ):
-        grade = 4
-    return grade
 
 
 # ---- read models --------------------------------------------------------------------------
@@ -255,30 +215,11 @@ def add_toxicity(
     resolved_on: date | None = None,
     treatment: str = "",
 ) -> ToxicityRow:
-    ctx.require("treatment.edit")
-    if kind not in TOXICITY_KINDS:
-        raise ValidationError(f"Toxicity must be one of {', '.join(TOXICITY_KINDS)}.", "kind")
-    if not 1 <= grade <= 4:
-        raise ValidationError("ASTCT grades run from 1 to 4.", "grade")
-    if resolved_on is not None and resolved_on < onset_on:
-        raise ValidationError("A toxicity cannot resolve before its onset.", "resolved_on")
-    with ctx.unit_of_work() as uow:
-        case = get_case(uow.session, ref)
-        uow.case_id = case.id
-        t = ToxicityEvent(
-            case_id=case.id,
-            kind=kind,
-            grade=grade,
-            onset_on=onset_on,
-            resolved_on=resolved_on,
-            treatment=treatment.strip(),
-        )
-        uow.session.add(t)
-        uow.session.flush()
-        day0 = infusion_date(
-            list(uow.session.scalars(select(Milestone).where(Milestone.case_id == case.id)))
-        )
-        return next(r for r in toxicity_rows(uow.session, case.id, day0) if r.id == t.id)
+    """Add a toxicity event (caseapp.services.toxicities checks and keeps it)."""
+    from caseapp.services import toxicities
+
+    data = toxicities.ToxicityInput(kind, grade, onset_on, resolved_on, treatment)
+    return toxicities.save_toxicity(ctx, ref, data)
 
 
 def _money(text: str | None, field: str) -> Decimal | None:

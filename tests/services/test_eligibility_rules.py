@@ -100,14 +100,24 @@ def test_crs_grade_worse_of_hypotension_and_hypoxia(fever, hypotension, hypoxia,
     [
         (10, {}, 0),
         (8, {}, 1),
-        (5, {}, 2),
+        (7, {}, 1),
+        (6, {}, 2),
+        (3, {}, 2),
         (2, {}, 3),
+        (0, {}, 3),
+        (None, {}, 0),
+        (10, {"consciousness": "spontaneously"}, 1),
+        (10, {"consciousness": "voice"}, 2),
+        (9, {"consciousness": "touch"}, 3),
+        (10, {"consciousness": "unarousable"}, 4),  # grade 4 whatever ICE score was typed
+        (None, {"consciousness": "unarousable"}, 4),
         (9, {"seizure": "resolving"}, 3),
-        (9, {"oedema": "focal"}, 3),
-        (0, {"unarousable": True}, 4),
-        (8, {"motor_weakness": True}, 4),
-        (8, {"oedema": "diffuse"}, 4),
+        (9, {"seizure": "prolonged"}, 4),
+        (9, {"icp": "focal"}, 3),
+        (8, {"motor": "deep_focal_weakness"}, 4),
+        (8, {"icp": "diffuse"}, 4),
+        (5, {"consciousness": "spontaneously"}, 2),  # the worst domain sets the grade
     ],
 )
-def test_icans_grade_worst_finding(ice, kwargs, grade) -> None:
+def test_icans_grade_worst_domain(ice, kwargs, grade) -> None:
     assert icans_grade(ice, **kwargs) == grade

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
@@ -14,8 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
-    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -27,17 +24,16 @@ from caseapp.services.errors import ValidationError
 from caseapp.services.treatment import (
     COST_CATEGORIES,
     HANDOFF_LETTER,
-    TOXICITY_KINDS,
     CostRow,
     MilestoneRow,
-    ToxicityRow,
 )
 from caseapp.ui.workspace.base import AreaTab
 from caseapp.ui.workspace.dialogs import FormDialog
 from caseapp.ui.workspace.forms import DateField, FieldErrors, add_row, button_row, permit
-from caseapp.ui.workspace.palette import AMBER, BLUE, GREEN, ORANGE, RED
+from caseapp.ui.workspace.palette import BLUE, GREEN
 from caseapp.ui.workspace.table import Column, RowTableModel, compact, day
 from caseapp.ui.workspace.tabs.discharge_panel import DischargePanel
+from caseapp.ui.workspace.tabs.toxicity_panel import ToxicityPanel
 
 
 def _milestone_colour(m: MilestoneRow):
@@ -53,20 +49,6 @@ class MilestoneModel(RowTableModel[MilestoneRow]):
         Column("Done", lambda m: day(m.done_on), _milestone_colour),
         Column("Day", lambda m: m.day, _milestone_colour),
         Column("Notes", lambda m: m.notes, tooltip=lambda m: m.notes),
-    )
-
-
-GRADE_COLOURS = {1: AMBER, 2: ORANGE, 3: RED, 4: RED}
-
-
-class ToxicityModel(RowTableModel[ToxicityRow]):
-    columns = (
-        Column("Toxicity", lambda t: t.kind),
-        Column("Grade", lambda t: f"grade {t.grade}", lambda t: GRADE_COLOURS.get(t.grade)),
-        Column("Onset", lambda t: day(t.onset_on)),
-        Column("Day", lambda t: t.onset_day),
-        Column("Resolved", lambda t: day(t.resolved_on) or "ongoing"),
-        Column("Treatment", lambda t: t.treatment, tooltip=lambda t: t.treatment),
     )
 
 
@@ -102,107 +84,6 @@ def cost_totals(
         est += r.estimated * factor
         act += (r.actual or Decimal(0)) * factor
     return est, act, est / cny_per_home, act / cny_per_home, sorted(others)
-
-
-class ToxicityDialog(FormDialog):
-    """Add a toxicity event; the ASTCT helper computes CRS or ICANS grades from findings."""
-
-    def __init__(self, parent: QWidget, today: object) -> None:
-        super().__init__("Add toxicity", parent)
-        self.kind = QComboBox()
-        self.kind.addItems(TOXICITY_KINDS)
-        self.grade = QSpinBox()
-        self.grade.setRange(1, 4)
-        self.onset = DateField(today)  # type: ignore[arg-type]
-        self.resolved = DateField()
-        self.treatment = QLineEdit()
-        self.treatment.setPlaceholderText("e.g. tocilizumab 8 mg/kg, dexamethasone 10 mg")
-        e = self.errors
-        add_row(self.form, "Toxicity", self.kind, e, "kind")
-        add_row(self.form, "Onset", self.onset, e, "onset_on")
-        add_row(self.form, "Resolved", self.resolved, e, "resolved_on")
-        add_row(self.form, "Treatment", self.treatment, e, "treatment")
-        self.form.addRow("ASTCT grade helper", self._helper())
-        add_row(self.form, "Grade", self.grade, e, "grade", "ice_score")
-        self.kind.currentIndexChanged.connect(self._helper_page)
-        self._helper_page()
-
-    def _helper(self) -> QStackedWidget:
-        self.helper = QStackedWidget()
-        crs = QWidget()
-        crs_form = QFormLayout(crs)
-        crs_form.setContentsMargins(0, 0, 0, 0)
-        self.fever = QCheckBox("Fever ≥ 38 °C")
-        self.hypotension = QComboBox()
-        for text, key in (
-            ("none", "none"),
-            ("responds to fluids", "fluids"),
-            ("one vasopressor", "one_vasopressor"),
-            ("several vasopressors", "several_vasopressors"),
-        ):
-            self.hypotension.addItem(text, key)
-        self.hypoxia = QComboBox()
-        for text, key in (
-            ("none", "none"),
-            ("low-flow O₂ ≤ 6 L/min", "low_flow"),
-            ("high-flow / facemask O₂", "high_flow"),
-            ("positive pressure", "positive_pressure"),
-        ):
-            self.hypoxia.addItem(text, key)
-        crs_form.addRow(self.fever)
-        crs_form.addRow("Hypotension", self.hypotension)
-        crs_form.addRow("Hypoxia", self.hypoxia)
-        icans = QWidget()
-        icans_form = QFormLayout(icans)
-        icans_form.setContentsMargins(0, 0, 0, 0)
-        self.ice = QSpinBox()
-        self.ice.setRange(0, 10)
-        self.ice.setValue(10)
-        self.ice.setSuffix(" / 10")
-        self.unarousable = QCheckBox("Unarousable")
-        self.seizure = QComboBox()
-        self.seizure.addItems(["none", "resolving", "prolonged"])
-        self.weakness = QCheckBox("Deep focal motor weakness")
-        self.oedema = QComboBox()
-        self.oedema.addItems(["none", "focal", "diffuse"])
-        icans_form.addRow("ICE score", self.ice)
-        icans_form.addRow(self.unarousable)
-        icans_form.addRow("Seizure", self.seizure)
-        icans_form.addRow(self.weakness)
-        icans_form.addRow("Cerebral oedema", self.oedema)
-        other = QLabel("Grade cytopenias and infections clinically.")
-        self.helper.addWidget(crs)
-        self.helper.addWidget(icans)
-        self.helper.addWidget(other)
-        for w in (self.fever, self.unarousable, self.weakness):
-            w.toggled.connect(self.compute_grade)
-        for c in (self.hypotension, self.hypoxia, self.seizure, self.oedema):
-            c.currentIndexChanged.connect(self.compute_grade)
-        self.ice.valueChanged.connect(self.compute_grade)
-        return self.helper
-
-    def _helper_page(self) -> None:
-        kind = self.kind.currentText()
-        self.helper.setCurrentIndex({"CRS": 0, "ICANS": 1}.get(kind, 2))
-
-    def compute_grade(self, *_args: object) -> None:
-        kind = self.kind.currentText()
-        if kind == "CRS":
-            grade = treatment.crs_grade(
-                self.fever.isChecked(), self.hypotension.currentData(), self.hypoxia.currentData()
-            )
-        elif kind == "ICANS":
-            grade = treatment.icans_grade(
-                self.ice.value(),
-                unarousable=self.unarousable.isChecked(),
-                seizure=self.seizure.currentText(),
-                motor_weakness=self.weakness.isChecked(),
-                oedema=self.oedema.currentText(),
-            )
-        else:
-            return
-        if grade >= 1:
-            self.grade.setValue(grade)
 
 
 class CostDialog(FormDialog):
@@ -246,7 +127,8 @@ class TreatmentTab(AreaTab):
         left.addWidget(self._milestones_box(), 1)
         left.addWidget(self._handoff_box())
         right = QVBoxLayout()
-        right.addWidget(self._toxicity_box(), 2)
+        self.toxicity = ToxicityPanel(self)  # its own module: toxicity_panel.py
+        right.addWidget(self.toxicity, 2)
         self.discharge = DischargePanel(self)
         right.addWidget(self.discharge)
         right.addWidget(self._costs_box(), 3)
@@ -283,20 +165,6 @@ class TreatmentTab(AreaTab):
         layout = QVBoxLayout(box)
         layout.addWidget(self.milestone_view, 1)
         layout.addLayout(form)
-        return box
-
-    def _toxicity_box(self) -> QGroupBox:
-        box = QGroupBox("Toxicities (ASTCT grades)")
-        self.toxicities = ToxicityModel(self)
-        self.toxicity_view = _table(self.toxicities, 5)
-        self.add_toxicity_button = QPushButton("Add toxicity…")
-        self.add_toxicity_button.clicked.connect(self.add_toxicity)
-        layout = QVBoxLayout(box)
-        layout.addWidget(self.toxicity_view, 1)
-        row = QHBoxLayout()
-        row.addWidget(self.add_toxicity_button)
-        row.addStretch(1)
-        layout.addLayout(row)
         return box
 
     def _costs_box(self) -> QGroupBox:
@@ -350,7 +218,7 @@ class TreatmentTab(AreaTab):
             self.select_milestone(current.kind)
         self._milestone_chosen()
         self.discharge.load(detail)
-        self.toxicities.set_rows(detail.toxicities)
+        self.toxicity.load(detail)
         self.costs.set_rows(detail.costs)
         est, act, est_home, act_home, others = cost_totals(
             detail.costs, detail.home_currency, detail.cny_per_home_unit
@@ -382,7 +250,6 @@ class TreatmentTab(AreaTab):
             else " No local physician set (Overview)."
         )
         self.handoff_label.setText(f"{discharged}<br>{letter}<br>{to.strip()}")
-        permit(self.actor, "treatment.edit", self.add_toxicity_button)
         permit(self.actor, "documents.generate", self.handoff_button)
         self._cost_buttons()
 
@@ -434,28 +301,6 @@ class TreatmentTab(AreaTab):
             ),
             self.milestone_errors,
         )
-
-    def add_toxicity(self) -> None:
-        dialog = ToxicityDialog(self, self.ctx.today())
-
-        def submit() -> None:
-            onset = dialog.onset.value()
-            if onset is None:
-                raise ValidationError("Enter the onset date.", "onset_on")
-            treatment.add_toxicity(
-                self.ctx,
-                self.ref,
-                dialog.kind.currentText(),
-                dialog.grade.value(),
-                onset,
-                dialog.resolved.value(),
-                dialog.treatment.text(),
-            )
-            self.changed.emit()
-
-        dialog.submit = submit
-        self.dialog = dialog
-        dialog.open()
 
     def edit_cost(self) -> None:
         row = self.costs.row_at(self.cost_view.currentIndex())
