@@ -19,6 +19,7 @@ from caseapp.services import (
     lodging,
     patients,
     records,
+    toxicities,
     treatment,
     visa,
 )
@@ -86,6 +87,9 @@ def _calls(ctx: ServiceContext, ref: str) -> dict[str, Call]:
             ctx, ref, discharge.COUNT_MOMENTS[0], day, "1.5", "150", "100"
         ),
     }
+    for t in d.toxicities[:1]:
+        calls["resolve toxicity"] = lambda t=t: toxicities.resolve_toxicity(ctx, ref, t.id, None)
+        calls["remove toxicity"] = lambda t=t: toxicities.remove_toxicity(ctx, ref, t.id, "no")
     for m in d.discharge_medications[:1]:
         calls["remove medicine"] = lambda m=m: discharge.remove_medication(ctx, ref, m.id)
     for b in d.lodging[:1]:
