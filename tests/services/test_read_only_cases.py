@@ -168,6 +168,10 @@ def test_manager_reopens_to_the_stage_it_left_with_a_reason(
     ]
     assert entry.actor_login == "helen" and entry.changes["stage"] == ["withdrawn", "eligibility"]
     eligibility.set_facts(facilitator_ctx, ref, {"ecog": "1"})  # editable again
+    from caseapp.services.audit import verify_chain
+
+    check = verify_chain(manager_ctx)  # the reopening is explained by the audit trail
+    assert check.intact and check.problems == (), check.message
     with pytest.raises(ValidationError, match="not closed"):
         reopen(manager_ctx, ref, "twice")
 
