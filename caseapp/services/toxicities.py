@@ -21,6 +21,7 @@ from caseapp.services.lookup import get_case
 from caseapp.services.treatment import ToxicityRow, infusion_date, toxicity_rows
 from caseapp.services.validation import check_date, check_text
 
+KINDS = TOXICITY_KINDS  # what the form offers (the UI does not read the models)
 CAR_T_TOXICITIES = ("CRS", "ICANS")  # caused by the infused cells: never before day 0
 
 

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseapp.models import TOXICITY_KINDS
 from caseapp.services import toxicities
 from caseapp.services.astct import IcansFindings, crs_grade, icans_grade_of
 from caseapp.services.cases import CaseDetail
@@ -105,7 +104,7 @@ class ToxicityDialog(FormDialog):
         self.row = row
         self.touched = row is None
         self.kind = QComboBox()
-        self.kind.addItems(TOXICITY_KINDS)
+        self.kind.addItems(toxicities.KINDS)
         self.grade = QSpinBox()
         self.grade.setRange(1, 4)
         self.onset = DateField(row.onset_on if row else today)
