@@ -48,3 +48,38 @@ def save_agency_settings(ctx: ServiceContext, settings: AgencySettings) -> Agenc
         else:
             row.value = value
     return agency_settings(ctx)
+
+
+IDLE_LOCK_SETTING = "idle_lock"
+DEFAULT_IDLE_LOCK_MINUTES = 15
+IDLE_LOCK_RANGE = (1, 240)
+
+
+def idle_lock_minutes(ctx: ServiceContext) -> int:
+    """Minutes without input after which every window of the office locks (default 15)."""
+    stored = _get(ctx, IDLE_LOCK_SETTING) or {}
+    try:
+        minutes = int(stored.get("minutes", DEFAULT_IDLE_LOCK_MINUTES))
+    except (TypeError, ValueError):
+        return DEFAULT_IDLE_LOCK_MINUTES
+    low, high = IDLE_LOCK_RANGE
+    return minutes if low <= minutes <= high else DEFAULT_IDLE_LOCK_MINUTES
+
+
+def save_idle_lock_minutes(ctx: ServiceContext, minutes: object) -> int:
+    """An administrator sets the idle time; there is no 'never' (an open window must lock)."""
+    ctx.require("settings.edit")
+    low, high = IDLE_LOCK_RANGE
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not low <= minutes <= high:
+        raise ValidationError(
+            f"The window locks after {low} to {high} minutes without input; "
+            f"{str(minutes)[:20]!r} is not in that range.",
+            "idle_lock_minutes",
+        )
+    with ctx.unit_of_work() as uow:
+        row = uow.session.get(Setting, IDLE_LOCK_SETTING)
+        if row is None:
+            uow.session.add(Setting(key=IDLE_LOCK_SETTING, value={"minutes": minutes}))
+        else:
+            row.value = {"minutes": minutes}
+    return idle_lock_minutes(ctx)

@@ -18,6 +18,7 @@ from caseapp.ui.wheel_guard import install_wheel_guard
 from caseapp.ui.worker import wait_for_workers
 
 if TYPE_CHECKING:
+    from caseapp.security import Actor
     from caseapp.ui.main_window import MainWindow
 
 ORGANIZATION = "CaseApp"
@@ -88,16 +89,41 @@ def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType
     QTimer.singleShot(0, lambda: errors.show_error(window, exc))
 
 
+def _log_in_again(db: HasUrl, ctx: ServiceContext) -> Actor | None:
+    """After Log out: forget a keyring session of this database, then the log-in dialog."""
+    from caseapp.secrets import delete_secret, get_secret, session_name
+    from caseapp.security import SYSTEM
+    from caseapp.services import auth
+    from caseapp.ui.login import ask_login
+
+    system = ctx.as_actor(SYSTEM)
+    identity = getattr(db, "identity", None)
+    if isinstance(identity, str):
+        token = get_secret(session_name(identity))
+        if token:
+            auth.end_session(system, token)
+            delete_secret(session_name(identity))
+    return ask_login(system)
+
+
 def run_window(db: HasUrl, ctx: ServiceContext) -> int:
     """Open the main window acting as ctx.actor; returns the application's exit code."""
     app = ensure_app()
     sweep_opened()  # decrypted attachments a crashed run left behind
-    window = create_main_window(db, ctx)
-    window.show()
     previous = sys.excepthook
     sys.excepthook = _excepthook
     try:
-        code = app.exec()
+        while True:
+            window = create_main_window(db, ctx)
+            window.show()
+            code = app.exec()
+            if not window.logged_out:
+                break
+            # Log out on the lock: the stored session ends too, then whoever logs in next.
+            actor = _log_in_again(db, ctx)
+            if actor is None:
+                break
+            ctx = ctx.as_actor(actor)
     finally:
         sys.excepthook = previous
         wait_for_workers(timeout_ms=5000)

@@ -30,6 +30,7 @@ from caseapp.ui.case_table import CaseTableModel
 from caseapp.ui.case_tabs import CaseTabs
 from caseapp.ui.dashboard import DashboardView
 from caseapp.ui.demo_banner import mark_if_demo
+from caseapp.ui.idle_lock import IdleLock, guard_window
 from caseapp.ui.pipeline_bar import PipelineBar
 from caseapp.ui.shortcuts_dialog import shortcut_rows, shortcuts_dialog
 from caseapp.ui.widgets import hide_password
@@ -49,6 +50,7 @@ class MainWindow(QMainWindow):
     new_case_action: QAction
     reload_action: QAction
     quit_action: QAction
+    lock_action: QAction
     find_action: QAction
     open_action: QAction
     advance_action: QAction
@@ -115,6 +117,8 @@ class MainWindow(QMainWindow):
         self.board.shownChanged.connect(self._update_counts)
         restore_window_state(self)
         self._update_counts()
+        self.logged_out = False  # set by Log out on the lock: the app asks for a log-in again
+        self.idle_lock: IdleLock = guard_window(self)
         if autoload:
             self.reload()
 
@@ -181,9 +185,13 @@ class MainWindow(QMainWindow):
             sb.addPermanentWidget(w)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.tabs.confirm_close_all():
+        if self.idle_lock.is_locked and not self.logged_out:
+            event.ignore()  # a locked window closes through Log out (which asks) only
+            return
+        if not self.logged_out and not self.tabs.confirm_close_all():
             event.ignore()
             return
+        self.idle_lock.stop()
         save_window_state(self)
         # No background job may outlive the window (it would write into a closed database).
         wait_for_workers(timeout_ms=5000)
@@ -506,6 +514,7 @@ class MainWindow(QMainWindow):
         from caseapp.ui.settings.dialog import SettingsDialog
 
         dialog = SettingsDialog(self.ctx, self.db_url, self)
+        dialog.screen_lock.minutesSaved.connect(self.idle_lock.set_minutes)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         self.settings_dialog = dialog

@@ -120,6 +120,35 @@ def take_screenshots(window: MainWindow, out: Path, case_ref: str | None = None)
     dialog.submit()
     saved.append(save(dialog, out / "31-new-case-error.png"))
     dialog.reject()
+    saved += lock_screenshots(window, out)
+    return saved
+
+
+def lock_screenshots(window: MainWindow, out: Path) -> list[Path]:
+    """The idle lock over the window and an open Settings dialog: the whole screen (Xvfb),
+    then the prompt after a wrong password; the right one takes the covers off again."""
+    from PySide6.QtWidgets import QApplication
+
+    from caseapp.services.demo.build import DEMO_PASSWORD
+
+    settings = window.show_settings()
+    settings.move(window.x() + 60, window.y() + 120)
+    window.idle_lock.lock()
+    settle(300)
+    saved = [save(window, out / "40-locked-window.png")]
+    screen = QApplication.primaryScreen()
+    path = out / "41-locked-screen.png"
+    screen.grabWindow(0).save(str(path))
+    print(path)
+    saved.append(path)
+    prompt = window.idle_lock.prompt
+    if prompt is not None:
+        prompt.password.setText("a wrong guess")
+        prompt.try_unlock()
+        saved.append(save(prompt, out / "42-unlock-wrong-password.png"))
+        prompt.password.setText(DEMO_PASSWORD)
+        prompt.try_unlock()
+    settings.close()
     return saved
 
 

@@ -62,6 +62,14 @@ def build_actions(w: MainWindow) -> None:
         name="reload",
     )
     w.quit_action = action(w, "&Quit", w.close, [K("Ctrl+Q")], name="quit")
+    w.lock_action = action(
+        w,
+        "&Lock window",
+        lambda: w.idle_lock.lock(),
+        [K("Ctrl+L")],
+        tip="Cover the window until your password is entered again (unsaved input stays)",
+        name="lock",
+    )
     w.find_action = action(
         w,
         "&Find…",
@@ -172,6 +180,7 @@ def build_menus(w: MainWindow) -> None:
     file_menu.addSeparator()
     file_menu.addAction(w.settings_action)
     file_menu.addSeparator()
+    file_menu.addAction(w.lock_action)
     file_menu.addAction(w.quit_action)
     edit_menu = mb.addMenu("&Edit")
     edit_menu.addAction(w.find_action)

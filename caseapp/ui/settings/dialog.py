@@ -1,4 +1,4 @@
-"""Settings: letterhead, pipeline thresholds, which database, the data key, my password.
+"""Settings: letterhead, pipeline thresholds, screen lock, database, data key, my password.
 
 Every page saves through a service; a ValidationError shows in red under the field it names and
 the input stays. Modal questions (file choosers) go through `SettingsPrompts`, which tests replace,
@@ -25,6 +25,7 @@ from caseapp.ui.settings.data_key import DataKeyPage
 from caseapp.ui.settings.database import DatabasePage
 from caseapp.ui.settings.letterhead import LetterheadPage
 from caseapp.ui.settings.page import SettingsPage, SettingsPrompts
+from caseapp.ui.settings.screen_lock import ScreenLockPage
 from caseapp.ui.settings.thresholds import PipelinePage
 
 
@@ -48,12 +49,14 @@ class SettingsDialog(QDialog):
         self.prompts = prompts or SettingsPrompts()
         self.letterhead = LetterheadPage(ctx, self.prompts)
         self.pipeline = PipelinePage(ctx)
+        self.screen_lock = ScreenLockPage(ctx)
         self.database = DatabasePage(db_url, self.prompts)
         self.data_key = DataKeyPage(ctx, self.prompts)
         self.account = AccountPage(ctx)
         self.pages: dict[str, SettingsPage] = {
             "letterhead": self.letterhead,
             "pipeline": self.pipeline,
+            "screen_lock": self.screen_lock,
             "database": self.database,
             "data_key": self.data_key,
             "account": self.account,
