@@ -103,12 +103,12 @@ class UnlockPrompt(QDialog):
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
         self.setWindowFlag(Qt.WindowType.WindowCloseButtonHint, False)
         self.check: Callable[[str], None] = lambda _password: None
-        self.open_tabs: Callable[[], int] = lambda: 0
+        self.unsaved: Callable[[], list[str]] = list
         self._logout_armed = False
         self.explanation = QLabel(
             f"CaseApp was locked after a time without input. {who}, enter your password to go "
             "on where you left off; what you typed and did not save is kept.\n"
-            "Someone else: log out (the case tabs close) and log in as yourself."
+            "Someone else: log out and log in as yourself."
         )
         self.explanation.setWordWrap(True)
         self.password = QLineEdit()
@@ -156,14 +156,14 @@ class UnlockPrompt(QDialog):
         self.unlocked.emit()
 
     def log_out(self) -> None:
-        """A second click is the consent to drop the open case tabs (and unsaved input)."""
-        tabs = self.open_tabs()
-        if tabs and not self._logout_armed:
+        """With unsaved input in a case tab, a second click is the consent to lose it."""
+        refs = self.unsaved()
+        if refs and not self._logout_armed:
             self._logout_armed = True
             self.logout_button.setText("&Log out anyway")
             self.say(
-                f"Logging out closes {tabs} case tab{'s' * (tabs != 1)}: whatever was typed "
-                "there and not saved is lost. Click 'Log out anyway' to go on."
+                f"Input typed and not saved in {', '.join(refs)} is lost when you log out. "
+                "Click 'Log out anyway' to go on."
             )
             return
         self.logOutRequested.emit()
@@ -194,13 +194,13 @@ class IdleLock(QObject):
         minutes: int,
         *,
         clock: Callable[[], float] = time.monotonic,
-        open_tabs: Callable[[], int] = lambda: 0,
+        unsaved: Callable[[], list[str]] = list,
     ) -> None:
         super().__init__(window)
         self.window = window
         self.ctx = ctx
         self.clock = clock
-        self.open_tabs = open_tabs
+        self.unsaved = unsaved
         self.idle_seconds = minutes * 60.0
         self.last_input = clock()
         self.is_locked = False
@@ -274,7 +274,7 @@ class IdleLock(QObject):
         actor = self.ctx.actor
         prompt = UnlockPrompt(actor.full_name or actor.login, self.window)
         prompt.check = self._check_password
-        prompt.open_tabs = self.open_tabs
+        prompt.unsaved = self.unsaved
         prompt.unlocked.connect(self.unlock)
         prompt.logOutRequested.connect(self.logOutRequested)
         self.prompt = prompt
@@ -343,7 +343,11 @@ def guard_window(window: QMainWindow) -> IdleLock:
         window,
         ctx,
         idle_lock_minutes(ctx),
-        open_tabs=lambda: len(window.tabs.by_ref),  # type: ignore[attr-defined]
+        unsaved=lambda: [
+            ref
+            for ref, workspace in window.tabs.by_ref.items()  # type: ignore[attr-defined]
+            if workspace.has_unsaved_changes()
+        ],
     )
     lock.logOutRequested.connect(lambda: log_out(window, lock))
     return lock
