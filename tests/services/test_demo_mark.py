@@ -62,3 +62,17 @@ def test_wizard_with_demo_loads_it_first_and_refuses_a_demo_login(
     admin, cases = first_run.complete_first_run(system_ctx, ok)
     assert (admin.login, cases) == ("anna", 2)
     assert is_demo(system_ctx) and "anna" in _logins(system_ctx)
+
+
+def test_demo_data_has_no_date_after_now(system_ctx: ServiceContext) -> None:
+    """Days in stage are never negative: no exit or stage entry lies in the future."""
+    from caseapp.models import Case, StageHistory
+
+    build_demo(system_ctx, cases=60, seed=2026)
+    now = system_ctx.now()
+    with system_ctx.read() as s:
+        exits = s.scalars(select(Case).where(Case.stage.in_(("declined", "withdrawn")))).all()
+        assert exits
+        assert all(c.stage_entered_at <= now for c in s.scalars(select(Case)))
+        for h in s.scalars(select(StageHistory)):
+            assert h.entered_at <= now and (h.left_at is None or h.left_at <= now)

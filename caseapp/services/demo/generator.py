@@ -64,9 +64,7 @@ class CaseGenerator(PatientMixin, TravelMixin, TreatmentMixin):
             owner_id=owner.id,
             coordinator_id=rng.choice(self.coordinators).id if self.coordinators else None,
             stage=stage,
-            stage_entered_at=entered[-1]
-            if not exit_from
-            else entered[-1] + timedelta(days=rng.randint(2, 12)),
+            stage_entered_at=entered[-1] if not exit_from else self._exit_time(entered[-1]),
             exit_reason=rng.choice(DECLINE_REASONS if stage == "declined" else WITHDRAW_REASONS)
             if exit_from
             else "",
@@ -161,6 +159,11 @@ class CaseGenerator(PatientMixin, TravelMixin, TreatmentMixin):
             arrival = today - timedelta(days=stay + rng.randint(380, 600))
         infusion = arrival + timedelta(days=rng.randint(14, 21))
         return arrival, arrival + timedelta(days=stay), infusion
+
+    def _exit_time(self, entered: datetime) -> datetime:
+        """A decline or withdrawal some days after the stage was entered, never after now."""
+        later = entered + timedelta(days=self.rng.randint(2, 12))
+        return min(later, max(entered, self.now - timedelta(hours=1)))
 
     def _history_dates(self, reached: str, arrival: date, departure: date) -> list[datetime]:
         """Entry time of each stage reached, oldest first, ending with the current one."""
