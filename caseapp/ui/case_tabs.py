@@ -41,12 +41,15 @@ class CaseTabs(QTabWidget):
     def on_pipeline(self) -> bool:
         return self.currentWidget() is self.pipeline_page
 
-    def show_case(self, ref: str, make: Callable[[], CaseWorkspace], title: str) -> CaseWorkspace:
+    def show_case(
+        self, ref: str, make: Callable[[], CaseWorkspace], title: Callable[[CaseWorkspace], str]
+    ) -> CaseWorkspace:
         """The case's tab, made by `make` on first open; it becomes the current tab."""
         if ref not in self.by_ref:
             workspace = make()
-            index = self.addTab(workspace, title)
-            self.setTabToolTip(index, title)
+            text = title(workspace)
+            index = self.addTab(workspace, text)
+            self.setTabToolTip(index, text)
             self.by_ref[ref] = workspace
         self.setCurrentWidget(self.by_ref[ref])
         return self.by_ref[ref]

@@ -30,7 +30,7 @@ from caseapp.ui.case_table import CaseTableModel
 from caseapp.ui.case_tabs import CaseTabs
 from caseapp.ui.dashboard import DashboardView
 from caseapp.ui.demo_banner import mark_if_demo
-from caseapp.ui.idle_lock import IdleLock, guard_window
+from caseapp.ui.idle_lock import IdleLock, guard_window, log_out
 from caseapp.ui.pipeline_bar import PipelineBar
 from caseapp.ui.shortcuts_dialog import shortcut_rows, shortcuts_dialog
 from caseapp.ui.widgets import hide_password
@@ -51,6 +51,7 @@ class MainWindow(QMainWindow):
     reload_action: QAction
     quit_action: QAction
     lock_action: QAction
+    logout_action: QAction
     find_action: QAction
     open_action: QAction
     advance_action: QAction
@@ -400,11 +401,21 @@ class MainWindow(QMainWindow):
             workspace.caseChanged.connect(self._workspace_changed)
             return workspace
 
+        def titled(workspace: CaseWorkspace) -> str:
+            """One title however the case was opened: the name as the case holds it."""
+            detail = getattr(workspace, "detail", None)
+            return f"{detail.patient.full_name} · {ref}" if detail is not None else title
+
         try:
-            return self.tabs.show_case(ref, make, title)
+            return self.tabs.show_case(ref, make, titled)
         except DomainError as exc:
             errors.show_error(self, exc)
             return None
+
+    def log_out(self) -> None:
+        """File -> Log out: once unsaved input is agreed to be lost, the log-in shows again."""
+        if self.tabs.confirm_close_all():
+            log_out(self, self.idle_lock)
 
     def _workspace_changed(self, ref: str) -> None:
         self.refresh_case(ref or self.tabs.ref_of(self.tabs.currentWidget()) or "")

@@ -62,6 +62,13 @@ def build_actions(w: MainWindow) -> None:
         name="reload",
     )
     w.quit_action = action(w, "&Quit", w.close, [K("Ctrl+Q")], name="quit")
+    w.logout_action = action(
+        w,
+        "Log &out / switch user…",
+        w.log_out,
+        tip="End your session (unsaved input asks first); the log-in shows for the next person",
+        name="log_out",
+    )
     w.lock_action = action(
         w,
         "&Lock window",
@@ -175,16 +182,18 @@ def build_menus(w: MainWindow) -> None:
     """File, Edit, Case, View, Tools, Help."""
     mb = w.menuBar()
     file_menu = mb.addMenu("&File")
-    file_menu.addAction(w.new_case_action)
     file_menu.addAction(w.reload_action)
     file_menu.addSeparator()
     file_menu.addAction(w.settings_action)
     file_menu.addSeparator()
     file_menu.addAction(w.lock_action)
+    file_menu.addAction(w.logout_action)
     file_menu.addAction(w.quit_action)
     edit_menu = mb.addMenu("&Edit")
     edit_menu.addAction(w.find_action)
     case_menu = mb.addMenu("&Case")
+    case_menu.addAction(w.new_case_action)
+    case_menu.addSeparator()
     case_menu.addAction(w.open_action)
     case_menu.addAction(w.advance_action)
     case_menu.addAction(w.packets_action)

@@ -55,8 +55,10 @@ def test_every_required_shortcut_exists_and_none_is_ambiguous(window: MainWindow
     menus = {
         name: [a.text().replace("&", "") for a in m.actions()] for name, m in window.menus.items()
     }
-    assert "New case…" in menus["File"] and "Reload" in menus["File"] and "Quit" in menus["File"]
-    assert {"Open case", "Advance to next stage", "Close case tab"} <= set(menus["Case"])
+    assert "Reload" in menus["File"] and "Quit" in menus["File"]
+    assert "Log out / switch user…" in menus["File"]
+    case_entries = {"New case…", "Open case", "Advance to next stage", "Close case tab"}
+    assert case_entries <= set(menus["Case"])
     assert {"List", "Board", "Dashboard"} <= set(menus["View"])
     assert {"Keyboard shortcuts", "About CaseApp"} <= set(menus["Help"])
     seen: dict[str, str] = {}
@@ -247,3 +249,18 @@ def test_a_successful_save_makes_the_tab_clean_again(qtbot: QtBot, window: MainW
     assert ws.has_unsaved_changes()
     tab.changed.emit()  # what every tab emits after its service call succeeded
     assert not ws.has_unsaved_changes()
+
+
+def test_a_case_tab_is_titled_by_the_case_however_it_was_opened(window: MainWindow) -> None:
+    row = window.model.case_at(0)
+    window.model.set_rows([r for r in window.model.all_rows() if r.ref != row.ref])
+    window.open_case(row.ref)  # not in the list (as from the audit viewer or a dashboard figure)
+    index = window.tabs.indexOf(window.case_tabs[row.ref])
+    assert window.tabs.tabText(index) == f"{row.patient} · {row.ref}"
+
+
+def test_log_out_from_the_file_menu_ends_the_window_for_the_next_login(
+    window: MainWindow,
+) -> None:
+    window.logout_action.trigger()
+    assert window.logged_out and not window.isVisible()

@@ -115,7 +115,7 @@ def test_ctrl_n_opens_the_dialog_and_the_new_case_opens(
 
     QTimer.singleShot(0, drive)
     with qtbot.wait_signal(window.casesLoaded, timeout=10_000):
-        window.new_case_action.trigger()  # File > New case (Ctrl+N); runs the modal dialog
+        window.new_case_action.trigger()  # Case > New case (Ctrl+N); runs the modal dialog
     ref = filled[0]
     assert ref and ref in window.case_tabs
     assert window.tabs.currentWidget() is window.case_tabs[ref]
