@@ -24,7 +24,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -48,6 +47,7 @@ from caseapp.ui.dashboard_charts import (
     draw_stages,
 )
 from caseapp.ui.dashboard_filters import DashboardFilterBar
+from caseapp.ui.file_dialogs import save_file
 from caseapp.ui.theme import stage_label
 from caseapp.ui.tuple_table import TupleTableModel, group_box, table_view
 from caseapp.ui.worker import BackgroundOp, Progress
@@ -351,18 +351,11 @@ class DashboardView(QWidget):
 
     def ask_export_path(self, fmt: str, suggested: str) -> Path | None:
         """The file dialog (tests replace this method); None when the user cancels."""
-        folder = str(self._settings.value("dashboard/export_dir", "")) if self._settings else ""
-        start = str(Path(folder) / suggested) if folder else suggested
-        name, _ = QFileDialog.getSaveFileName(
-            self, "Export the pipeline report", start, EXPORT_FORMATS[fmt][1]
-        )
-        if not name:
+        path = save_file(self, "Export the pipeline report", suggested, EXPORT_FORMATS[fmt][1])
+        if path is None:
             return None
-        path = Path(name)
         if path.suffix.lower() != f".{fmt}":
             path = path.with_name(f"{path.name}.{fmt}")
-        if self._settings is not None:
-            self._settings.setValue("dashboard/export_dir", str(path.parent))
         return path
 
     def export(self, fmt: str) -> BackgroundOp | None:

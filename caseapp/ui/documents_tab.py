@@ -17,7 +17,6 @@ from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListView,
@@ -33,6 +32,7 @@ from caseapp.services import documents
 from caseapp.services.cases import CaseDetail
 from caseapp.services.context import ServiceContext
 from caseapp.services.errors import DomainError
+from caseapp.ui.file_dialogs import save_file
 from caseapp.ui.worker import BackgroundOp
 from caseapp.ui.workspace.base import AreaTab
 from caseapp.ui.workspace.forms import permit
@@ -228,8 +228,7 @@ class DocumentsTab(AreaTab):
 
     def ask_save_path(self, suggested: str) -> Path | None:
         """The file dialog (tests replace this method)."""
-        name, _ = QFileDialog.getSaveFileName(self, "Save PDF", suggested, "PDF files (*.pdf)")
-        return Path(name) if name else None
+        return save_file(self, "Save PDF", suggested, "PDF files (*.pdf)")
 
     def save_as(self) -> None:
         if self.pdf_bytes is None or self.current_kind is None:

@@ -8,7 +8,6 @@ from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -30,6 +29,7 @@ from caseapp.ui.case_table import CaseTableModel
 from caseapp.ui.case_tabs import CaseTabs
 from caseapp.ui.dashboard import DashboardView
 from caseapp.ui.demo_banner import mark_if_demo
+from caseapp.ui.file_dialogs import choose_folder
 from caseapp.ui.idle_lock import IdleLock, guard_window, log_out
 from caseapp.ui.pipeline_bar import PipelineBar
 from caseapp.ui.shortcuts_dialog import shortcut_rows, shortcuts_dialog
@@ -295,7 +295,8 @@ class MainWindow(QMainWindow):
 
     def ask_packet_folder(self) -> str:
         """The folder chooser (tests replace this method)."""
-        return QFileDialog.getExistingDirectory(self, "Folder for the travel packets")
+        folder = choose_folder(self, "Folder for the travel packets")
+        return str(folder) if folder else ""
 
     def print_packets(self) -> BackgroundOp | None:
         """Travel packets of the selected cases, written in the background with progress."""

@@ -37,6 +37,7 @@ from caseapp.paths import resource_path
 from caseapp.services import first_run
 from caseapp.services.errors import DomainError, ValidationError
 from caseapp.services.settings import PAGE_SIZES, AgencySettings
+from caseapp.ui.file_dialogs import open_file
 from caseapp.ui.worker import BackgroundOp
 
 Opener = Callable[[str], Any]
@@ -286,11 +287,9 @@ class LetterheadPage(_Page):
         self.fields = {"agency_name": self.agency_name, "logo_path": self.logo}
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Agency logo", "", "Images (*.png *.jpg *.jpeg)"
-        )
+        path = open_file(self, "Agency logo", "Images (*.png *.jpg *.jpeg)")
         if path:
-            self.logo.setText(path)
+            self.logo.setText(str(path))
 
     def agency(self) -> AgencySettings:
         return AgencySettings(

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QFileDialog,
     QVBoxLayout,
     QWidget,
 )
 
+from caseapp.ui.file_dialogs import save_file
 from caseapp.ui.widgets import heading, status_label
 from caseapp.ui.worker import BackgroundOp
 from caseapp.ui.workspace.forms import FieldErrors
@@ -22,8 +22,7 @@ class SettingsPrompts(Prompts):
     def choose_save_file(
         self, parent: QWidget | None, title: str, suggested: str, filters: str = ""
     ) -> Path | None:
-        path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
-        return Path(path) if path else None
+        return save_file(parent, title, suggested, filters)
 
 
 class SettingsPage(QWidget):

@@ -10,9 +10,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
 from caseapp.services.errors import DomainError
+from caseapp.ui.file_dialogs import open_file
 
 
 def _show_error(parent: QWidget | None, exc: BaseException) -> None:
@@ -42,8 +43,7 @@ class Prompts:
         return answer == QMessageBox.StandardButton.Yes
 
     def choose_file(self, parent: QWidget | None, title: str, filters: str = "") -> Path | None:
-        path, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
-        return Path(path) if path else None
+        return open_file(parent, title, filters)
 
     def open_path(self, path: Path) -> bool:
         """Open a file in the desktop's viewer for its type."""
