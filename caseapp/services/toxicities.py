@@ -184,3 +184,16 @@ def remove_toxicity(ctx: ServiceContext, ref: str, toxicity_id: int, reason: str
         t = _event(uow, case, toxicity_id)
         uow.note("ToxicityEvent", t.id, "removed", reason=why)
         uow.session.delete(t)
+
+
+def add_toxicity(
+    ctx: ServiceContext,
+    ref: str,
+    kind: str,
+    grade: int,
+    onset_on: date,
+    resolved_on: date | None = None,
+    treatment: str = "",
+) -> ToxicityRow:
+    """Add a toxicity event from its parts (scripts and tests; the window uses save_toxicity)."""
+    return save_toxicity(ctx, ref, ToxicityInput(kind, grade, onset_on, resolved_on, treatment))

@@ -206,22 +206,6 @@ def _check_order(rows: Sequence[MilestoneRow]) -> None:
             )
 
 
-def add_toxicity(
-    ctx: ServiceContext,
-    ref: str,
-    kind: str,
-    grade: int,
-    onset_on: date,
-    resolved_on: date | None = None,
-    treatment: str = "",
-) -> ToxicityRow:
-    """Add a toxicity event (caseapp.services.toxicities checks and keeps it)."""
-    from caseapp.services import toxicities
-
-    data = toxicities.ToxicityInput(kind, grade, onset_on, resolved_on, treatment)
-    return toxicities.save_toxicity(ctx, ref, data)
-
-
 def _money(text: str | None, field: str) -> Decimal | None:
     if text is None or not str(text).strip():
         return None

@@ -96,9 +96,6 @@ class LoginDialog(QDialog):
 
 
 def ask_login(ctx: ServiceContext, parent: QWidget | None = None) -> Actor | None:
-    """Show the dialog modally (making the QApplication if needed); None when cancelled."""
-    from caseapp.ui.app import ensure_app
-
-    ensure_app()
+    """Show the dialog modally (the caller has made the QApplication); None when cancelled."""
     dialog = LoginDialog(lambda: ctx, parent)
     return dialog.actor if dialog.exec() == QDialog.DialogCode.Accepted else None

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from pypdf import PdfReader
 
-from caseapp.services import cases, documents
+from caseapp.services import cases, documents, toxicities
 from caseapp.services.context import ServiceContext
 from caseapp.services.settings import AgencySettings, save_agency_settings
 from tests.conftest import Clock
@@ -71,7 +71,7 @@ def test_generated_handoff_letter_opens_the_treatment_gate(
     treatment.record_milestone(
         facilitator_ctx, travelling, "discharge", done_on=infusion + timedelta(days=28)
     )
-    treatment.add_toxicity(
+    toxicities.add_toxicity(
         facilitator_ctx,
         travelling,
         "CRS",
@@ -172,7 +172,7 @@ def test_handoff_letter_states_day_28_response_counts_and_medicines_from_the_cas
     out = infusion + timedelta(days=31)
     treatment.record_milestone(ctx, travelling, "infusion", done_on=infusion)
     treatment.record_milestone(ctx, travelling, "discharge", done_on=out)
-    treatment.add_toxicity(ctx, travelling, "CRS", 1, infusion + timedelta(days=2),
+    toxicities.add_toxicity(ctx, travelling, "CRS", 1, infusion + timedelta(days=2),
                            infusion + timedelta(days=4), "Paracetamol and fluids")  # fmt: skip
     contacts = {c.day_offset: c for c in followup.create_plan(ctx, travelling)}
     followup.record_contact(ctx, travelling, contacts[28].id, done_on=infusion + timedelta(days=28),

@@ -29,6 +29,7 @@ from caseapp.services import (
     records,
     reports,
     staff,
+    toxicities,
     treatment,
     visa,
 )
@@ -270,8 +271,8 @@ def test_costs_refuse_hostile_description(world: Any, description: str) -> None:
 @given(onset=hostile_date, notes=hostile_text)
 def test_toxicity_and_milestones_refuse_hostile_values(world: Any, onset: date, notes: str) -> None:
     ctx, ref = world
-    refused(ctx, lambda: treatment.add_toxicity(ctx, ref, "CRS", 1, onset))
-    refused(ctx, lambda: treatment.add_toxicity(ctx, ref, "CRS", 1, steps.TODAY, treatment=notes))
+    refused(ctx, lambda: toxicities.add_toxicity(ctx, ref, "CRS", 1, onset))
+    refused(ctx, lambda: toxicities.add_toxicity(ctx, ref, "CRS", 1, steps.TODAY, treatment=notes))
     refused(ctx, lambda: treatment.record_milestone(ctx, ref, "infusion", planned_on=onset))
     refused(ctx, lambda: treatment.record_milestone(ctx, ref, "infusion", notes=notes))
 

@@ -66,7 +66,7 @@ def _calls(ctx: ServiceContext, ref: str) -> dict[str, Call]:
         "add booking": lambda: lodging.save_booking(ctx, ref, stay),
         "add appointment": lambda: interpreters.save_appointment(ctx, ref, appointment),
         "milestone": lambda: treatment.record_milestone(ctx, ref, "admission", planned_on=day),
-        "add toxicity": lambda: treatment.add_toxicity(ctx, ref, "infection", 1, day),
+        "add toxicity": lambda: toxicities.add_toxicity(ctx, ref, "infection", 1, day),
         "add cost": lambda: treatment.save_cost(ctx, ref, treatment.COST_CATEGORIES[0], "10"),
         "keep document": lambda: treatment.record_document(ctx, ref, "packet", b"%PDF-1.4"),
         "follow-up plan": lambda: followup.create_plan(ctx, ref, [30]),

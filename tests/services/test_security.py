@@ -55,7 +55,9 @@ def _readme_matrix() -> dict[str, frozenset[str]]:
     """The table under "### Permission matrix" in the README: action | role columns (✓)."""
     lines = README.read_text(encoding="utf-8").splitlines()
     start = lines.index("### Permission matrix")
-    table = [ln for ln in lines[start:] if ln.startswith("|")]
+    first = next(i for i in range(start, len(lines)) if lines[i].startswith("|"))
+    end = next((i for i in range(first, len(lines)) if not lines[i].startswith("|")), len(lines))
+    table = lines[first:end]  # the matrix only, not a table further down
     header = [c.strip() for c in table[0].strip("|").split("|")]
     roles = header[2:]
     matrix = {}

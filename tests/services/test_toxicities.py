@@ -61,7 +61,7 @@ def test_crs_before_the_infusion_or_outside_the_stay_is_refused(
 
 def test_the_old_entry_point_checks_the_same(facilitator_ctx: ServiceContext, treated: str) -> None:
     with pytest.raises(ValidationError, match="before the infusion"):
-        treatment.add_toxicity(facilitator_ctx, treated, "CRS", 1, INFUSION - timedelta(days=76))
+        toxicities.add_toxicity(facilitator_ctx, treated, "CRS", 1, INFUSION - timedelta(days=76))
 
 
 def test_findings_set_the_grade(facilitator_ctx: ServiceContext, treated: str) -> None:
