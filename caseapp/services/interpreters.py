@@ -305,7 +305,8 @@ def suggest_interpreters(
 ) -> list[Suggestion]:
     """Interpreters who speak the patient's language and are free then, best first.
 
-    Best: speaks the primary language, medically certified, works in the hospital's city, cheaper.
+    Best: works in the hospital's city (an appointment is in person), then speaks the primary
+    language, medically certified, cheaper.
     """
     with ctx.read() as s:
         case = get_case(s, ref)
@@ -332,16 +333,18 @@ def suggest_interpreters(
                     [
                         f"speaks {langs[0]}" if primary else f"speaks {', '.join(i.languages)}",
                         "medically certified" if i.medical_certified else "",
-                        f"based in {i.city}" if i.city == city else f"based in {i.city or '?'}",
+                        f"based in {i.city}"
+                        if i.city == city
+                        else f"based in another city ({i.city or 'not recorded'})",
                         f"{i.hourly_rate_cny:.0f} CNY/h",
                     ],
                 )
             )
             found.append(
                 (
+                    i.city != city,
                     not primary,
                     not i.medical_certified,
-                    i.city != city,
                     i.hourly_rate_cny,
                     i.name,
                     Suggestion(_row(i), primary, reason),
