@@ -170,7 +170,7 @@ class VisaTab(AreaTab):
         lines = []
         for b in found:
             colour = "#8a5300" if not b.blocks else "#c62828"
-            mark = "⚠" if not b.blocks else "⛔"
+            mark = "⚠" if not b.blocks else "✖"
             lines.append(f"<p style='color:{colour}; margin:0 0 6px 0'>{mark} {b.message}</p>")
         self.warnings.setText("".join(lines))
 
