@@ -9,7 +9,6 @@ from caseapp.cli.cases import cases as list_cases
 from caseapp.cli.invocation import EXIT_OK, Command, Invocation
 from caseapp.cli.workstation import unlock_on_terminal
 from caseapp.security import SYSTEM
-from caseapp.services import auth as auth_service
 from caseapp.services.context import ServiceContext
 from caseapp.services.errors import DomainError
 
@@ -62,7 +61,7 @@ def load_demo_if_new(inv: Invocation) -> None:
 
 
 def window_context(inv: Invocation) -> ServiceContext | None:
-    """Who the window acts as: the first admin after the wizard, else a login."""
+    """Who the window acts as: the first admin after the wizard, else whoever logs in now."""
     if inv.db.is_empty():
         from caseapp.db import default_sqlite_path
         from caseapp.ui.welcome import run_welcome
@@ -75,13 +74,14 @@ def window_context(inv: Invocation) -> ServiceContext | None:
         inv.use_database(result.database)
         if result.admin is not None:
             return ServiceContext(inv.db.session_factory, SYSTEM).as_actor(result.admin)
-    try:
-        return inv.context()
-    except auth_service.NotLoggedIn:
-        from caseapp.ui.login import ask_login
+    if getattr(inv.args, "user", None) and getattr(inv.args, "password_stdin", False):
+        return inv.context()  # a script gives the password itself
+    # Otherwise the window always asks: a terminal's stored session never opens it, or
+    # restarting the app would pass its idle lock.
+    from caseapp.ui.login import ask_login
 
-        actor = ask_login(inv.context(SYSTEM))
-        return None if actor is None else inv.context(actor)
+    actor = ask_login(inv.context(SYSTEM))
+    return None if actor is None else inv.context(actor)
 
 
 COMMANDS: dict[str, Command] = {"gui": gui}

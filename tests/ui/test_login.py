@@ -31,3 +31,33 @@ def test_demo_database_names_the_demo_accounts(qtbot, demo_db) -> None:  # type:
     dialog = LoginDialog(lambda: demo_db)
     qtbot.addWidget(dialog)
     assert "helen (manager)" in dialog.hint.text() and "caseapp-demo-2026" in dialog.hint.text()
+
+
+def test_the_window_asks_even_when_a_terminal_session_is_stored(
+    db, demo_db: ServiceContext, monkeypatch  # type: ignore[no-untyped-def]
+) -> None:
+    """`caseapp login` in a terminal never opens the window (a restart would pass the lock)."""
+    import argparse
+    import io
+
+    from caseapp.cli import gui
+    from caseapp.cli.invocation import Invocation
+    from caseapp.secrets import session_name, set_secret
+    from caseapp.services import auth
+    from caseapp.ui import login as login_module
+
+    real_clock = ServiceContext(db.session_factory, demo_db.actor)  # sessions last 12 real hours
+    helen = auth.login(real_clock, "helen", DEMO_PASSWORD)
+    token, _expires = auth.start_session(real_clock.as_actor(helen))
+    set_secret(session_name(db.identity), token)
+    asked: list[bool] = []
+
+    def cancelled(_ctx, _parent=None):  # type: ignore[no-untyped-def]
+        asked.append(True)
+        return None
+
+    monkeypatch.setattr(login_module, "ask_login", cancelled)
+    inv = Invocation(argparse.Namespace(db=db.url, user=None, password_stdin=False),
+                     io.StringIO(), io.StringIO())  # fmt: skip
+    inv.use_database(db)
+    assert gui.window_context(inv) is None and asked == [True]
