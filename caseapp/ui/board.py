@@ -12,7 +12,6 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import (
     QModelIndex,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
@@ -37,8 +36,6 @@ from caseapp.services.errors import Blocked, DomainError
 from caseapp.ui import errors, theme
 from caseapp.ui.board_cards import BOARD_STAGES, BoardColumn, move_refusal
 from caseapp.ui.case_table import RefRole, search_terms, search_text
-
-Index = QModelIndex | QPersistentModelIndex
 
 
 class NoticePanel(QFrame):

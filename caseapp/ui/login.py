@@ -18,6 +18,7 @@ from caseapp.security import Actor
 from caseapp.services import auth
 from caseapp.services.context import ServiceContext
 from caseapp.services.errors import DomainError
+from caseapp.ui.widgets import error_line
 
 
 class LoginDialog(QDialog):
@@ -45,11 +46,7 @@ class LoginDialog(QDialog):
         self.password_edit = QLineEdit()
         self.password_edit.setObjectName("password")
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.message = QLabel()
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b00020;")
-        self.message.hide()
+        self.message = error_line()
         form = QFormLayout()
         form.addRow("&Login:", self.login_edit)
         form.addRow("&Password:", self.password_edit)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from caseapp.secrets import unlock_workstation, workstation_file_needed
 from caseapp.services.errors import DomainError
+from caseapp.ui.widgets import error_line
 from caseapp.workstation_keys import MIN_PASSPHRASE_LENGTH
 
 
@@ -47,11 +48,7 @@ class UnlockDialog(QDialog):
         self.again = QLineEdit()
         self.again.setObjectName("again")
         self.again.setEchoMode(QLineEdit.EchoMode.Password)
-        self.message = QLabel()
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b00020;")
-        self.message.hide()
+        self.message = error_line()
         form = QFormLayout()
         form.addRow("&Passphrase:", self.passphrase)
         if self.creating:

@@ -99,3 +99,13 @@ def show_inline(parent: QWidget, field_errors: FieldErrors, exc: BaseException) 
     """A service's refusal next to its field, or in a message box when it has no place."""
     if not (isinstance(exc, DomainError) and field_errors.show(exc)):
         errors.show_error(parent, exc)
+
+
+def error_line() -> QLabel:
+    """The red line under a log-in, unlock or passphrase form; hidden until it has a sentence."""
+    label = QLabel()
+    label.setObjectName("message")
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #b00020;")
+    label.hide()
+    return label
